@@ -1,0 +1,56 @@
+# gridgov — see README.md. `make run` and `make test` do all set-up on a fresh machine.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+WORKERS ?= 3
+
+.PHONY: run serve setup test test-sqlite test-pg lint system-deps bench clean messages
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+	$(BIN)/gridgov compilemessages --ignore '.venv/*' -v 0
+	$(BIN)/gridgov migrate --no-input -v 0
+	$(BIN)/gridgov collectstatic --no-input -v 0
+
+run: setup
+	$(BIN)/gridgov demo
+	$(BIN)/gridgov demo-logins
+	$(BIN)/gunicorn gridgov.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+
+# Debian packages the tests need: PostgreSQL for the second database run, chromium and a
+# CJK font for the browser tests, gettext for the translation catalogue.
+system-deps:
+	@scripts/system-deps.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(STAMP) system-deps lint
+	$(BIN)/gridgov compilemessages --ignore '.venv/*' -v 0
+	$(BIN)/gridgov makemigrations --check --dry-run
+	$(MAKE) test-sqlite
+	$(MAKE) test-pg
+
+test-sqlite: $(STAMP)
+	$(BIN)/pytest
+
+test-pg: $(STAMP)
+	scripts/with-postgres.sh $(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.foundation
+
+messages: $(STAMP)
+	$(BIN)/gridgov makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'var/*'
+
+clean:
+	rm -rf $(VENV) var

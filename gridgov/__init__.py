@@ -1,0 +1,1 @@
+"""gridgov: grid-based grassroots governance platform."""

@@ -1,0 +1,105 @@
+"""Writes for users, role assignments and API tokens."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gridgov.core import audit
+from gridgov.core.actions import check_admin, check_write
+from gridgov.core.errors import Conflict, Invalid
+from gridgov.core.models import AuditAction
+
+from .models import APIToken, RoleAssignment, User
+from .roles import Role
+
+# Roles a grid's 1+1+1+N staffing is made of; who may assign them is "staffing" writers.
+STAFF_ROLES = {Role.GRID_WORKER, Role.GRID_POLICE, Role.HOUSEHOLD_LIAISON}
+
+
+def create_user(
+    username: str, password: str, *, display_name: str = "", actor, check_password: bool = True
+) -> User:
+    """System admins (or the system) create accounts."""
+    check_admin(actor)
+    username = (username or "").strip()
+    if not username:
+        raise Invalid(_("A user name is required."))
+    if check_password:
+        try:
+            validate_password(password)
+        except ValidationError as exc:
+            raise Invalid(" ".join(exc.messages)) from None
+    with transaction.atomic():
+        if User.objects.filter(username=username).exists():
+            raise Conflict(_("User name %(name)s is taken.") % {"name": username})
+        user = User(username=username, display_name=display_name)
+        user.set_password(password)
+        user.save()
+        audit.record(
+            AuditAction.USER_CREATED,
+            actor=actor,
+            obj=user,
+            after={"username": username, "display_name": display_name},
+        )
+    return user
+
+
+def assign_role(user: User, role: str, region, *, unit=None, actor) -> RoleAssignment:
+    """Grants `role` at `region`. Grid staff roles may be granted by street/community staff
+    within their scope; every other role only by a system admin."""
+    if role not in Role.values:
+        raise Invalid(_("Unknown role %(role)s.") % {"role": role})
+    if role in STAFF_ROLES:
+        check_write(actor, "staffing", region.path, read_kind="region")
+    else:
+        check_admin(actor)
+    if role == Role.DEPARTMENT_HANDLER and unit is None:
+        raise Invalid(_("A department handler must be bound to a unit."))
+    with transaction.atomic():
+        assignment, created = RoleAssignment.objects.get_or_create(
+            user=user, role=role, region=region, defaults={"unit": unit}
+        )
+        if not created:
+            raise Conflict(_("This role is already assigned."))
+        audit.record(
+            AuditAction.ROLE_ASSIGNED,
+            actor=actor,
+            obj=assignment,
+            region_path=region.path,
+            after={"user": user.username, "role": role, "region": region.code},
+        )
+    return assignment
+
+
+def revoke_role(assignment: RoleAssignment, *, actor) -> None:
+    if assignment.role in STAFF_ROLES:
+        check_write(actor, "staffing", assignment.region.path, read_kind="region")
+    else:
+        check_admin(actor)
+    with transaction.atomic():
+        audit.record(
+            AuditAction.ROLE_REVOKED,
+            actor=actor,
+            obj=assignment,
+            region_path=assignment.region.path,
+            before={
+                "user": assignment.user.username,
+                "role": assignment.role,
+                "region": assignment.region.code,
+            },
+        )
+        assignment.delete()
+
+
+def create_api_token(user: User, name: str, *, actor) -> tuple[APIToken, str]:
+    """A user makes tokens for themself; returns the raw token, shown once."""
+    if actor is not None and not isinstance(actor, str) and actor.pk != user.pk:
+        check_admin(actor)
+    raw = APIToken.new_raw()
+    with transaction.atomic():
+        token = APIToken.objects.create(
+            user=user, name=(name or "api")[:64], digest=APIToken.digest_of(raw)
+        )
+        audit.record(AuditAction.TOKEN_CREATED, actor=actor, obj=token, after={"name": token.name})
+    return token, raw

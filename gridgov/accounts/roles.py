@@ -1,0 +1,140 @@
+"""Roles, what each may read and write, and the scope paths a user holds.
+
+This module is the one place that decides who may see and do what. A role assignment is
+(user, role, region node); its scope is the node's materialised path, and a user sees an
+object when the object's region path starts with the path of one of the user's
+assignments whose role may read that kind of object.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", _("system admin")
+    OPERATOR = "operator", _("command-centre operator")
+    STREET_STAFF = "street_staff", _("street staff")
+    COMMUNITY_STAFF = "community_staff", _("community staff")
+    GRID_WORKER = "grid_worker", _("grid worker")
+    GRID_POLICE = "grid_police", _("grid police")
+    HOUSEHOLD_LIAISON = "household_liaison", _("household liaison")
+    DEPARTMENT_HANDLER = "department_handler", _("department handler")
+    VOLUNTEER = "volunteer", _("volunteer")
+    COURT_OFFICER = "court_officer", _("court enforcement officer")
+    COURT_FINANCE = "court_finance", _("court finance")
+    LEADER = "leader", _("leader")
+
+
+R = Role
+ALL_ROLES = frozenset(Role)
+GOVERNANCE = frozenset(
+    {
+        R.SYSTEM_ADMIN,
+        R.OPERATOR,
+        R.STREET_STAFF,
+        R.COMMUNITY_STAFF,
+        R.GRID_WORKER,
+        R.GRID_POLICE,
+        R.HOUSEHOLD_LIAISON,
+        R.LEADER,
+    }
+)
+
+# What each kind of object may be read by (scope still applies) ...
+READ = {
+    # names of regions and grids are not personal data: everyone with a role may read them
+    "region": ALL_ROLES,
+    "grid": ALL_ROLES,
+    "party_org": GOVERNANCE | {R.VOLUNTEER},
+    "staffing": GOVERNANCE | {R.DEPARTMENT_HANDLER},
+    "base_data": GOVERNANCE,
+    "audit": frozenset({R.SYSTEM_ADMIN, R.OPERATOR, R.STREET_STAFF, R.COMMUNITY_STAFF, R.LEADER}),
+}
+# ... and written by. Leaders read everything in scope and write nothing.
+WRITE = {
+    "region": frozenset({R.SYSTEM_ADMIN, R.STREET_STAFF}),
+    "grid": frozenset({R.SYSTEM_ADMIN, R.STREET_STAFF}),
+    "party_org": frozenset({R.SYSTEM_ADMIN, R.STREET_STAFF, R.COMMUNITY_STAFF}),
+    "staffing": frozenset({R.SYSTEM_ADMIN, R.STREET_STAFF, R.COMMUNITY_STAFF}),
+    "base_data": frozenset(
+        {R.SYSTEM_ADMIN, R.STREET_STAFF, R.COMMUNITY_STAFF, R.GRID_WORKER, R.GRID_POLICE}
+    ),
+    # seeing an ID number or phone whole is a deliberate, audited act
+    "reveal": frozenset(
+        {R.SYSTEM_ADMIN, R.STREET_STAFF, R.COMMUNITY_STAFF, R.GRID_WORKER, R.GRID_POLICE}
+    ),
+    "audit": frozenset(),
+}
+
+
+def _assignments(user) -> list[tuple[str, str]]:
+    """[(role, region_path)] for the user, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_gridgov_assignments", None)
+    if cached is None:
+        from .models import RoleAssignment
+
+        cached = list(RoleAssignment.objects.filter(user=user).values_list("role", "region__path"))
+        user._gridgov_assignments = cached
+    return cached
+
+
+def _minimal(paths) -> list[str]:
+    """Drops paths already covered by a shorter one (so the SQL has fewer prefixes)."""
+    out: list[str] = []
+    for p in sorted(set(paths), key=len):
+        if not any(p.startswith(q) for q in out):
+            out.append(p)
+    return out
+
+
+def scope_paths(user, roles) -> list[str]:
+    return _minimal(path for role, path in _assignments(user) if role in roles)
+
+
+def read_paths(user, kind: str) -> list[str]:
+    return scope_paths(user, READ[kind])
+
+
+def write_paths(user, kind: str) -> list[str]:
+    return scope_paths(user, WRITE[kind])
+
+
+def roles_of(user) -> set[str]:
+    return {role for role, _path in _assignments(user)}
+
+
+def has_any_role(user) -> bool:
+    return bool(_assignments(user))
+
+
+def covers(paths: list[str], path: str) -> bool:
+    return any(path.startswith(p) for p in paths)
+
+
+def can_write(user, kind: str, path: str) -> bool:
+    return covers(write_paths(user, kind), path)
+
+
+def nav_for(user) -> list[tuple[str, str]]:
+    """Menu entries (url name, label) for the roles the user holds."""
+    from django.utils.translation import gettext as t
+
+    items = [("home", t("Home"))]
+    if read_paths(user, "region"):
+        items.append(("regions:tree", t("Regions")))
+    if read_paths(user, "base_data"):
+        items.append(("people:residents", t("Residents")))
+    if read_paths(user, "staffing"):
+        items.append(("regions:coverage", t("Coverage")))
+    if write_paths(user, "base_data"):
+        items.append(("people:import", t("Import")))
+    if read_paths(user, "audit"):
+        items.append(("audit", t("Audit trail")))
+    return items
+
+
+def is_system_admin(user) -> bool:
+    """A system admin assigned at a root of the region tree (a one-step path)."""
+    return any(role == Role.SYSTEM_ADMIN and len(path) <= 4 for role, path in _assignments(user))

@@ -1,0 +1,26 @@
+"""Errors actions raise; views and the API turn them into 4xx answers with the message."""
+
+
+class ActionError(Exception):
+    status = 400
+
+    def __init__(self, message, *, errors=None):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.errors = errors or []
+
+
+class Invalid(ActionError):
+    status = 400
+
+
+class Forbidden(ActionError):
+    status = 403
+
+
+class NotFound(ActionError):
+    status = 404
+
+
+class Conflict(ActionError):
+    status = 409

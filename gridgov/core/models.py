@@ -1,0 +1,98 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.IntegerChoices):
+    """Every kind of change gridgov records. Numbers are grouped by area, never reused."""
+
+    # 100–199 accounts and roles
+    USER_CREATED = 100, _("user created")
+    ROLE_ASSIGNED = 110, _("role assigned")
+    ROLE_REVOKED = 111, _("role revoked")
+    TOKEN_CREATED = 120, _("API token created")
+    # 200–299 regions, grids, party organisations
+    REGION_CREATED = 200, _("region created")
+    REGION_UPDATED = 201, _("region updated")
+    GRID_CREATED = 210, _("grid created")
+    GRID_UPDATED = 211, _("grid updated")
+    SPONSOR_UNIT_SET = 212, _("sponsor unit set")
+    PARTY_ORG_CREATED = 220, _("party organisation created")
+    PARTY_ORG_UPDATED = 221, _("party organisation updated")
+    COMMITTEE_MEMBER_ADDED = 225, _("committee member added")
+    # 300–399 base data
+    RESIDENT_CREATED = 300, _("resident created")
+    RESIDENT_UPDATED = 301, _("resident updated")
+    RESIDENT_REVEALED = 302, _("personal data revealed")
+    HOUSEHOLD_CREATED = 310, _("household created")
+    HOUSEHOLD_UPDATED = 311, _("household updated")
+    UNIT_CREATED = 320, _("unit created")
+    UNIT_UPDATED = 321, _("unit updated")
+    PARTY_MEMBER_CREATED = 330, _("party member created")
+    SPECIAL_GROUP_SET = 340, _("special groups set")
+    BASE_DATA_IMPORTED = 350, _("base data imported")
+
+
+class AuditHead(models.Model):
+    """One row: the newest entry of the chain. Locking it orders concurrent writers."""
+
+    last_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="")
+
+    def __str__(self):
+        return f"audit head #{self.last_id}"
+
+
+class AuditEntry(models.Model):
+    """Append-only and hash-chained: see gridgov.core.audit."""
+
+    created_at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=150)
+    action = models.PositiveSmallIntegerField(choices=AuditAction.choices)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200)
+    region_path = models.CharField(max_length=64, db_index=True, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_action_display()} {self.object_repr}"
+
+
+class Counter(models.Model):
+    """Named change counters; e.g. "grids" moves whenever a grid polygon changes, so every
+    process knows to rebuild its in-memory locator."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name}={self.value}"
+
+
+def bump_counter(name: str) -> None:
+    updated = Counter.objects.filter(name=name).update(value=models.F("value") + 1)
+    if not updated:
+        Counter.objects.get_or_create(name=name, defaults={"value": 1})
+
+
+def counter_value(name: str) -> int:
+    return Counter.objects.filter(name=name).values_list("value", flat=True).first() or 0

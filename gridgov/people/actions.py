@@ -1,0 +1,286 @@
+"""Writes for base data. Every function checks the actor's write scope, records audit
+entries and commits in one transaction; bulk variants serve imports and the demo."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gridgov.core import audit, crypto
+from gridgov.core.actions import check_write
+from gridgov.core.errors import Conflict, Invalid
+from gridgov.core.models import AuditAction
+from gridgov.core.validators import birth_date_and_sex, validate_id_number, validate_phone
+from gridgov.regions.models import Level, Region
+
+from .models import (
+    Household,
+    HouseholdKind,
+    PartyMember,
+    Resident,
+    SpecialGroup,
+    Unit,
+    UnitKind,
+)
+
+# Base data lives at a grid or below it (compound, building).
+PLACE_LEVELS = {Level.GRID, Level.COMPOUND, Level.BUILDING}
+
+
+def _require_place(region: Region) -> None:
+    if region.level not in PLACE_LEVELS:
+        raise Invalid(_("Base data belongs to a grid, compound or building."))
+
+
+# --- units --------------------------------------------------------------------------
+
+
+def create_unit(
+    region: Region,
+    name: str,
+    kind: str,
+    *,
+    actor,
+    credit_code: str = "",
+    address: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+) -> Unit:
+    """A unit (agency, enterprise, shop) located in `region` (any level)."""
+    check_write(actor, "base_data", region.path)
+    if not (name or "").strip():
+        raise Invalid(_("A name is required."))
+    if kind not in UnitKind.values:
+        raise Invalid(_("Unknown unit kind."))
+    try:
+        contact_phone = validate_phone(contact_phone)
+    except ValidationError as exc:
+        raise Invalid(exc.messages[0]) from None
+    with transaction.atomic():
+        unit = Unit.objects.create(
+            region=region,
+            region_path=region.path,
+            name=name.strip(),
+            kind=kind,
+            credit_code=(credit_code or "").strip().upper(),
+            address=address,
+            contact_name=contact_name,
+            contact_phone=contact_phone,
+        )
+        audit.record(AuditAction.UNIT_CREATED, actor=actor, obj=unit, after=audit.snapshot(unit))
+    return unit
+
+
+# --- households ----------------------------------------------------------------------
+
+
+def create_household(
+    region: Region, number: str, *, actor, address: str = "", kind: str = HouseholdKind.RESIDENT
+) -> Household:
+    check_write(actor, "base_data", region.path)
+    _require_place(region)
+    if not (number or "").strip():
+        raise Invalid(_("A household number is required."))
+    if kind not in HouseholdKind.values:
+        raise Invalid(_("Unknown household kind."))
+    with transaction.atomic():
+        if Household.objects.filter(region=region, number=number.strip()).exists():
+            raise Conflict(_("This household number already exists here."))
+        household = Household.objects.create(
+            region=region,
+            region_path=region.path,
+            number=number.strip(),
+            address=address,
+            kind=kind,
+        )
+        audit.record(
+            AuditAction.HOUSEHOLD_CREATED,
+            actor=actor,
+            obj=household,
+            after=audit.snapshot(household),
+        )
+    return household
+
+
+# --- residents -----------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class ResidentInput:
+    region: Region
+    name: str
+    id_number: str
+    phone: str = ""
+    household: Household | None = None
+    ethnicity: str = ""
+    relation: str = ""
+    special_groups: list[str] = dataclasses.field(default_factory=list)  # codes
+
+
+def clean_resident(data: ResidentInput) -> dict[str, str]:
+    """Field → message for every problem; empty when the input is good."""
+    errors: dict[str, str] = {}
+    if not (data.name or "").strip():
+        errors["name"] = _("A name is required.")
+    try:
+        data.id_number = validate_id_number(data.id_number)
+    except ValidationError as exc:
+        errors["id_number"] = exc.messages[0]
+    try:
+        data.phone = validate_phone(data.phone)
+    except ValidationError as exc:
+        errors["phone"] = exc.messages[0]
+    if data.region.level not in PLACE_LEVELS:
+        errors["region"] = _("Base data belongs to a grid, compound or building.")
+    if data.household is not None and data.household.region_path != data.region.path:
+        errors["household"] = _("The household is not at this place.")
+    known = set(SpecialGroup.objects.values_list("code", flat=True))
+    unknown = [c for c in data.special_groups if c not in known]
+    if unknown:
+        errors["special_groups"] = _("Unknown special group: %(g)s.") % {"g": ", ".join(unknown)}
+    return errors
+
+
+def _build_resident(data: ResidentInput) -> Resident:
+    birth, sex = birth_date_and_sex(data.id_number)
+    return Resident(
+        region=data.region,
+        region_path=data.region.path,
+        household=data.household,
+        name=data.name.strip(),
+        sex=sex,
+        birth_date=birth,
+        ethnicity=data.ethnicity or "",
+        relation=data.relation or "",
+        id_number_enc=crypto.encrypt(data.id_number),
+        id_number_index=crypto.blind_index(data.id_number),
+        id_number_masked=crypto.mask_id_number(data.id_number),
+        phone_enc=crypto.encrypt(data.phone),
+        phone_index=crypto.blind_index(data.phone),
+        phone_masked=crypto.mask_phone(data.phone),
+    )
+
+
+def create_residents(items: list[ResidentInput], *, actor) -> list[Resident]:
+    """Creates residents all or nothing. Raises Invalid with one message per bad item."""
+    problems = []
+    for i, data in enumerate(items):
+        check_write(actor, "base_data", data.region.path)
+        for field, message in clean_resident(data).items():
+            problems.append({"item": i, "field": field, "message": message})
+    indexes = [crypto.blind_index(d.id_number) for d in items]
+    seen: dict[str, int] = {}
+    for i, idx in enumerate(indexes):
+        if idx in seen:
+            problems.append(
+                {"item": i, "field": "id_number", "message": _("Duplicate ID number in the input.")}
+            )
+        seen.setdefault(idx, i)
+    taken = set(
+        Resident.objects.filter(id_number_index__in=indexes).values_list(
+            "id_number_index", flat=True
+        )
+    )
+    for i, idx in enumerate(indexes):
+        if idx in taken:
+            problems.append(
+                {
+                    "item": i,
+                    "field": "id_number",
+                    "message": _("This ID number is already recorded."),
+                }
+            )
+    if problems:
+        raise Invalid(_("Nothing was saved."), errors=problems)
+    groups = dict(SpecialGroup.objects.values_list("code", "pk"))
+    with transaction.atomic():
+        residents = Resident.objects.bulk_create([_build_resident(d) for d in items], 1000)
+        links = [
+            Resident.special_groups.through(resident_id=r.pk, specialgroup_id=groups[code])
+            for r, d in zip(residents, items, strict=True)
+            for code in d.special_groups
+        ]
+        Resident.special_groups.through.objects.bulk_create(links, 1000)
+        audit.record_many(
+            [
+                audit.Change(
+                    AuditAction.RESIDENT_CREATED,
+                    obj=r,
+                    after={**audit.snapshot(r), "special_groups": d.special_groups},
+                )
+                for r, d in zip(residents, items, strict=True)
+            ],
+            actor=actor,
+        )
+    return residents
+
+
+def create_resident(data: ResidentInput, *, actor) -> Resident:
+    try:
+        return create_residents([data], actor=actor)[0]
+    except Invalid as exc:
+        raise Invalid("; ".join(e["message"] for e in exc.errors), errors=exc.errors) from None
+
+
+def set_special_groups(resident: Resident, codes: list[str], *, actor) -> Resident:
+    check_write(actor, "base_data", resident.region_path)
+    groups = list(SpecialGroup.objects.filter(code__in=codes))
+    if len(groups) != len(set(codes)):
+        raise Invalid(_("Unknown special group."))
+    with transaction.atomic():
+        before = sorted(resident.special_groups.values_list("code", flat=True))
+        resident.special_groups.set(groups)
+        audit.record(
+            AuditAction.SPECIAL_GROUP_SET,
+            actor=actor,
+            obj=resident,
+            before={"special_groups": before},
+            after={"special_groups": sorted(codes)},
+        )
+    return resident
+
+
+def reveal_resident(resident: Resident, *, actor, reason: str = "") -> dict[str, str]:
+    """Returns the whole ID number and phone, and records who saw them and why."""
+    check_write(actor, "reveal", resident.region_path, read_kind="base_data")
+    with transaction.atomic():
+        audit.record(
+            AuditAction.RESIDENT_REVEALED,
+            actor=actor,
+            obj=resident,
+            after={"fields": ["id_number", "phone"], "reason": (reason or "")[:200]},
+        )
+    return {"id_number": resident.id_number(), "phone": resident.phone()}
+
+
+def create_party_member(
+    resident: Resident,
+    *,
+    actor,
+    party_org=None,
+    home_unit: Unit | None = None,
+    joined_on: datetime.date | None = None,
+) -> PartyMember:
+    check_write(actor, "base_data", resident.region_path)
+    with transaction.atomic():
+        if PartyMember.objects.filter(resident=resident).exists():
+            raise Conflict(_("This resident is already recorded as a party member."))
+        member = PartyMember.objects.create(
+            resident=resident,
+            region=resident.region,
+            region_path=resident.region_path,
+            party_org=party_org,
+            home_unit=home_unit,
+            joined_on=joined_on,
+        )
+        audit.record(
+            AuditAction.PARTY_MEMBER_CREATED,
+            actor=actor,
+            obj=member,
+            after=audit.snapshot(member),
+        )
+    return member

@@ -1,0 +1,394 @@
+"""Excel import of base data from templates users download in the UI.
+
+Each kind has a fixed list of columns. A workbook is read whole and every row checked
+before anything is written; any problem is reported as (row, column, message) and nothing
+is imported. A clean workbook is written in one transaction through the same actions as
+the forms, so every object gets its audit entry.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+
+from gridgov.core import audit
+from gridgov.core.actions import check_write
+from gridgov.core.errors import Invalid
+from gridgov.core.models import AuditAction
+from gridgov.regions import actions as region_actions
+from gridgov.regions.models import Level, Region
+
+from . import actions
+from .models import Household, HouseholdKind, SpecialGroup, UnitKind
+
+MAX_ROWS = 50_000
+
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    key: str
+    label: object  # lazy translation
+    required: bool = False
+    example: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Kind:
+    key: str
+    label: object
+    columns: tuple[Column, ...]
+    importer: Callable
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+@dataclasses.dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self):
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+class _Rows:
+    """Rows as dicts by column key, with an error list addressed by (row, column)."""
+
+    def __init__(self, kind: Kind, rows: list[tuple[int, dict]]):
+        self.kind = kind
+        self.rows = rows
+        self.errors: list[RowError] = []
+        self._labels = {c.key: str(c.label) for c in kind.columns}
+
+    def error(self, row: int, key: str, message: str):
+        self.errors.append(RowError(row, self._labels.get(key, key), str(message)))
+
+
+def _region(rows: _Rows, n: int, code: str, levels, cache: dict, user) -> Region | None:
+    if code not in cache:
+        cache[code] = Region.objects.filter(code=code).first()
+    region = cache[code]
+    if region is None:
+        rows.error(n, "region_code", _("Unknown region code %(code)s.") % {"code": code})
+        return None
+    if region.level not in levels:
+        rows.error(
+            n,
+            "region_code",
+            _("Region %(code)s is not a %(levels)s.")
+            % {"code": code, "levels": "/".join(str(Level(lv).label) for lv in levels)},
+        )
+        return None
+    return region
+
+
+def _import_units(rows: _Rows, actor) -> int:
+    cache: dict = {}
+    kinds = {str(label): value for value, label in UnitKind.choices} | {v: v for v in UnitKind}
+    todo = []
+    for n, r in rows.rows:
+        region = _region(rows, n, r["region_code"], set(Level), cache, actor)
+        kind = kinds.get(r["kind"])
+        if kind is None:
+            rows.error(
+                n,
+                "kind",
+                _("Unknown unit kind; use one of: %(k)s.")
+                % {"k": ", ".join(str(lbl) for _v, lbl in UnitKind.choices)},
+            )
+        if region and kind:
+            todo.append((n, region, kind, r))
+    if rows.errors:
+        return 0
+    for n, region, kind, r in todo:
+        try:
+            actions.create_unit(
+                region,
+                r["name"],
+                kind,
+                actor=actor,
+                credit_code=r["credit_code"],
+                address=r["address"],
+                contact_name=r["contact_name"],
+                contact_phone=r["contact_phone"],
+            )
+        except Invalid as exc:
+            rows.error(n, "name", exc.message)
+    return len(todo)
+
+
+def _import_buildings(rows: _Rows, actor) -> int:
+    cache: dict = {}
+    count = 0
+    for n, r in rows.rows:
+        parent = _region(rows, n, r["region_code"], {Level.COMPOUND}, cache, actor)
+        floors = None
+        if r["floors"]:
+            try:
+                floors = int(r["floors"])
+                if not 0 < floors < 200:
+                    raise ValueError
+            except ValueError:
+                rows.error(n, "floors", _("Floors must be a whole number from 1 to 199."))
+        if parent is None:
+            continue
+        try:
+            region_actions.create_region(
+                parent,
+                Level.BUILDING,
+                r["code"],
+                r["name"],
+                actor=actor,
+                address=r["address"],
+                floors=floors,
+            )
+            count += 1
+        except Invalid as exc:
+            rows.error(n, "code", exc.message)
+        except Exception as exc:  # Conflict and the like carry a user message
+            rows.error(n, "code", getattr(exc, "message", str(exc)))
+    return count
+
+
+def _import_households(rows: _Rows, actor) -> int:
+    cache: dict = {}
+    kinds = {str(label): value for value, label in HouseholdKind.choices} | {
+        v: v for v in HouseholdKind
+    }
+    count = 0
+    for n, r in rows.rows:
+        region = _region(rows, n, r["region_code"], actions.PLACE_LEVELS, cache, actor)
+        kind = kinds.get(r["kind"] or HouseholdKind.RESIDENT)
+        if kind is None:
+            rows.error(n, "kind", _("Unknown household kind."))
+        if region is None or kind is None:
+            continue
+        try:
+            actions.create_household(
+                region, r["number"], actor=actor, address=r["address"], kind=kind
+            )
+            count += 1
+        except Exception as exc:
+            rows.error(n, "number", getattr(exc, "message", str(exc)))
+    return count
+
+
+def _import_residents(rows: _Rows, actor) -> int:
+    cache: dict = {}
+    groups = {g.name: g.code for g in SpecialGroup.objects.all()} | {
+        g.code: g.code for g in SpecialGroup.objects.all()
+    }
+    items, where = [], []
+    for n, r in rows.rows:
+        region = _region(rows, n, r["region_code"], actions.PLACE_LEVELS, cache, actor)
+        if region is None:
+            continue
+        household = None
+        if r["household_number"]:
+            household = Household.objects.filter(
+                region=region, number=r["household_number"]
+            ).first()
+            if household is None:
+                rows.error(n, "household_number", _("No such household at this place."))
+                continue
+        codes = []
+        for name in filter(
+            None, (s.strip() for s in r["special_groups"].replace("，", ",").split(","))
+        ):
+            if name not in groups:
+                rows.error(n, "special_groups", _("Unknown special group: %(g)s.") % {"g": name})
+            else:
+                codes.append(groups[name])
+        items.append(
+            actions.ResidentInput(
+                region=region,
+                name=r["name"],
+                id_number=r["id_number"],
+                phone=r["phone"],
+                household=household,
+                ethnicity=r["ethnicity"],
+                relation=r["relation"],
+                special_groups=codes,
+            )
+        )
+        where.append(n)
+    if rows.errors or not items:
+        return 0
+    field_keys = {
+        "name": "name",
+        "id_number": "id_number",
+        "phone": "phone",
+        "household": "household_number",
+        "special_groups": "special_groups",
+        "region": "region_code",
+    }
+    try:
+        actions.create_residents(items, actor=actor)
+    except Invalid as exc:
+        for e in exc.errors:
+            rows.error(where[e["item"]], field_keys.get(e["field"], e["field"]), e["message"])
+        return 0
+    return len(items)
+
+
+C = Column
+KINDS = {
+    "units": Kind(
+        "units",
+        gettext_lazy("units"),
+        (
+            C("region_code", gettext_lazy("region code"), True, "540402001001001"),
+            C("name", gettext_lazy("name"), True, "巴宜区市场监督管理局"),
+            C("kind", gettext_lazy("kind"), True, str(UnitKind.AGENCY.label)),
+            C("credit_code", gettext_lazy("unified social credit code")),
+            C("address", gettext_lazy("address")),
+            C("contact_name", gettext_lazy("contact")),
+            C("contact_phone", gettext_lazy("contact phone")),
+        ),
+        _import_units,
+    ),
+    "buildings": Kind(
+        "buildings",
+        gettext_lazy("buildings"),
+        (
+            C("region_code", gettext_lazy("compound code"), True, "540402001001001001"),
+            C("code", gettext_lazy("building code"), True, "540402001001001001001"),
+            C("name", gettext_lazy("name"), True, "1号楼"),
+            C("address", gettext_lazy("address")),
+            C("floors", gettext_lazy("floors"), False, "6"),
+        ),
+        _import_buildings,
+    ),
+    "households": Kind(
+        "households",
+        gettext_lazy("households"),
+        (
+            C("region_code", gettext_lazy("region code"), True, "540402001001001001001"),
+            C("number", gettext_lazy("household number"), True, "0101"),
+            C("address", gettext_lazy("address")),
+            C("kind", gettext_lazy("kind"), False, str(HouseholdKind.RESIDENT.label)),
+        ),
+        _import_households,
+    ),
+    "residents": Kind(
+        "residents",
+        gettext_lazy("residents"),
+        (
+            C("region_code", gettext_lazy("region code"), True, "540402001001001001001"),
+            C("household_number", gettext_lazy("household number"), False, "0101"),
+            C("name", gettext_lazy("name"), True, "扎西"),
+            C("id_number", gettext_lazy("ID number"), True, "540402199001011234"),
+            C("phone", gettext_lazy("phone")),
+            C("ethnicity", gettext_lazy("ethnicity"), False, "藏族"),
+            C("relation", gettext_lazy("relation to head"), False, "户主"),
+            C("special_groups", gettext_lazy("special groups"), False, "退役军人"),
+        ),
+        _import_residents,
+    ),
+}
+
+
+def template_workbook(kind: Kind) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = str(kind.label)[:31]
+    ws.append([str(c.label) + (" *" if c.required else "") for c in kind.columns])
+    ws.append([c.example for c in kind.columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for col, c in zip(ws.iter_cols(min_row=1, max_row=1), kind.columns, strict=True):
+        ws.column_dimensions[col[0].column_letter].width = max(12, len(str(c.label)) * 2 + 4)
+    ws.freeze_panes = "A2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _read(kind: Kind, content: bytes) -> _Rows:
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, KeyError, OSError, ValueError, Exception):
+        raise Invalid(_("The file is not an Excel workbook (.xlsx).")) from None
+    ws = wb.worksheets[0]
+    it = ws.iter_rows(values_only=True)
+    header = [_text(v).rstrip(" *") for v in next(it, ())]
+    expected = [str(c.label) for c in kind.columns]
+    english = [c.key for c in kind.columns]
+    if header[: len(expected)] != expected and header[: len(english)] != english:
+        raise Invalid(
+            _("The columns do not match the template; download the template and use it."),
+            errors=[
+                RowError(1, "", _("Expected columns: %(c)s") % {"c": ", ".join(expected)}).as_dict()
+            ],
+        )
+    rows = []
+    for n, values in enumerate(it, start=2):
+        values = list(values) + [None] * len(kind.columns)
+        if all(v is None or _text(v) == "" for v in values[: len(kind.columns)]):
+            continue
+        rows.append((n, {c.key: _text(values[i]) for i, c in enumerate(kind.columns)}))
+        if len(rows) > MAX_ROWS:
+            raise Invalid(_("At most %(n)d rows per file.") % {"n": MAX_ROWS})
+    wb.close()
+    parsed = _Rows(kind, rows)
+    for n, r in rows:
+        for c in kind.columns:
+            if c.required and not r[c.key]:
+                parsed.error(n, c.key, _("Required."))
+    return parsed
+
+
+class _Rollback(Exception):
+    pass
+
+
+def import_workbook(kind_key: str, content: bytes, *, actor) -> int:
+    """Imports a filled-in template; returns the number of rows imported. Raises Invalid
+    with errors [{row, column, message}] and imports nothing when any row is wrong."""
+    kind = KINDS.get(kind_key)
+    if kind is None:
+        raise Invalid(_("Unknown import kind."))
+    rows = _read(kind, content)
+    if rows.errors:
+        raise Invalid(_("Nothing was imported."), errors=[e.as_dict() for e in rows.errors])
+    if not rows.rows:
+        raise Invalid(_("The file has no rows to import."))
+    for _n, r in rows.rows:  # every row's place must be in the importer's write scope
+        region = Region.objects.filter(code=r["region_code"]).first()
+        if region is not None:
+            check_write(actor, "base_data", region.path)
+    try:
+        with transaction.atomic():
+            count = kind.importer(rows, actor)
+            if rows.errors:
+                raise _Rollback
+            audit.record(
+                AuditAction.BASE_DATA_IMPORTED,
+                actor=actor,
+                object_type="people.import",
+                object_id=kind.key,
+                object_repr=str(kind.label),
+                after={"kind": kind.key, "rows": count},
+            )
+    except _Rollback:
+        rows.errors.sort(key=lambda e: e.row)
+        raise Invalid(
+            _("Nothing was imported."), errors=[e.as_dict() for e in rows.errors]
+        ) from None
+    return count
