@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "gridgov.regions",
     "gridgov.people",
     "gridgov.api",
+    "gridgov.demo",
 ]
 
 MIDDLEWARE = [

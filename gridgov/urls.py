@@ -1,7 +1,18 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from gridgov.api.urls import api
+from gridgov.core import views as core_views
+
 urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("audit/", core_views.audit_list, name="audit"),
+    path("regions/", include("gridgov.regions.urls")),
+    path("people/", include("gridgov.people.urls")),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -78,32 +78,60 @@ def create_unit(
 # --- households ----------------------------------------------------------------------
 
 
+@dataclasses.dataclass
+class HouseholdInput:
+    region: Region
+    number: str
+    address: str = ""
+    kind: str = HouseholdKind.RESIDENT
+
+
+def create_households(items: list[HouseholdInput], *, actor) -> list[Household]:
+    """Creates households all or nothing; Invalid/Conflict name the problem."""
+    seen = set()
+    for data in items:
+        check_write(actor, "base_data", data.region.path)
+        _require_place(data.region)
+        data.number = (data.number or "").strip()
+        if not data.number:
+            raise Invalid(_("A household number is required."))
+        if data.kind not in HouseholdKind.values:
+            raise Invalid(_("Unknown household kind."))
+        if (data.region.pk, data.number) in seen:
+            raise Conflict(_("This household number already exists here."))
+        seen.add((data.region.pk, data.number))
+    with transaction.atomic():
+        for region_id in {d.region.pk for d in items}:
+            numbers = [d.number for d in items if d.region.pk == region_id]
+            if Household.objects.filter(region_id=region_id, number__in=numbers).exists():
+                raise Conflict(_("This household number already exists here."))
+        households = Household.objects.bulk_create(
+            [
+                Household(
+                    region=d.region,
+                    region_path=d.region.path,
+                    number=d.number,
+                    address=d.address,
+                    kind=d.kind,
+                )
+                for d in items
+            ],
+            1000,
+        )
+        audit.record_many(
+            [
+                audit.Change(AuditAction.HOUSEHOLD_CREATED, obj=h, after=audit.snapshot(h))
+                for h in households
+            ],
+            actor=actor,
+        )
+    return households
+
+
 def create_household(
     region: Region, number: str, *, actor, address: str = "", kind: str = HouseholdKind.RESIDENT
 ) -> Household:
-    check_write(actor, "base_data", region.path)
-    _require_place(region)
-    if not (number or "").strip():
-        raise Invalid(_("A household number is required."))
-    if kind not in HouseholdKind.values:
-        raise Invalid(_("Unknown household kind."))
-    with transaction.atomic():
-        if Household.objects.filter(region=region, number=number.strip()).exists():
-            raise Conflict(_("This household number already exists here."))
-        household = Household.objects.create(
-            region=region,
-            region_path=region.path,
-            number=number.strip(),
-            address=address,
-            kind=kind,
-        )
-        audit.record(
-            AuditAction.HOUSEHOLD_CREATED,
-            actor=actor,
-            obj=household,
-            after=audit.snapshot(household),
-        )
-    return household
+    return create_households([HouseholdInput(region, number, address, kind)], actor=actor)[0]
 
 
 # --- residents -----------------------------------------------------------------------

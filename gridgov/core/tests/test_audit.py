@@ -48,9 +48,7 @@ def test_verify_names_the_first_tampered_entry(world, capsys):
 
     _drop_append_only_triggers()  # an attacker with database rights
     with connection.cursor() as cur:
-        cur.execute(
-            "UPDATE core_auditentry SET object_repr = 'forged' WHERE id = %s", [victim]
-        )
+        cur.execute("UPDATE core_auditentry SET object_repr = 'forged' WHERE id = %s", [victim])
     with pytest.raises(SystemExit) as exc:
         call_command("audit", "verify")
     assert exc.value.code == 1

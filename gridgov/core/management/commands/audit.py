@@ -18,4 +18,3 @@ class Command(BaseCommand):
             )
             raise SystemExit(1)
         self.stdout.write(f"Audit chain OK: {result.checked} entries verified.")
-

@@ -1,0 +1,27 @@
+from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
+
+from gridgov.accounts.models import APIToken
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer ggv_…`; tokens are made with `gridgov create-token`."""
+
+    def authenticate(self, request, token):
+        found = (
+            APIToken.objects.select_related("user")
+            .filter(digest=APIToken.digest_of(token), user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        if found.last_used_at is None or (timezone.now() - found.last_used_at).seconds > 300:
+            APIToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+class Session(SessionAuth):
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        return user if user is not None and user.is_authenticated else None

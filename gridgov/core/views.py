@@ -1,0 +1,117 @@
+"""Base pieces for pages: role gate, pagination, and the audit pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from gridgov.accounts import roles
+
+from .models import AuditAction, AuditEntry
+
+
+def role_required(view):
+    """Signed in and holding at least one role; otherwise 403 (no role) or login."""
+
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not roles.has_any_role(request.user):
+            raise PermissionDenied(_("Your account has no role yet; ask an administrator."))
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def paginate(request, queryset, per_page=25):
+    paginator = Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def visible_audit(user):
+    """Audit entries in the user's audit scope (entries of objects without a region, such
+    as user accounts, only for those scoped at a tree root)."""
+    paths = roles.read_paths(user, "audit")
+    if not paths:
+        return AuditEntry.objects.none()
+    q = Q()
+    for p in paths:
+        q |= Q(region_path__startswith=p)
+        if len(p) <= 4:
+            q |= Q(region_path="")
+    return AuditEntry.objects.filter(q)
+
+
+@role_required
+def audit_list(request):
+    if not roles.read_paths(request.user, "audit"):
+        raise PermissionDenied(_("Your role may not read the audit trail."))
+    qs = visible_audit(request.user).select_related("actor")
+    action = request.GET.get("action", "")
+    if action.isdigit():
+        qs = qs.filter(action=int(action))
+    who = request.GET.get("actor", "").strip()
+    if who:
+        qs = qs.filter(actor_label__icontains=who)
+    return render(
+        request,
+        "core/audit_list.html",
+        {
+            "page": paginate(request, qs, 50),
+            "actions": AuditAction.choices,
+            "action": action,
+            "who": who,
+        },
+    )
+
+
+def history_context(user, obj) -> list:
+    """The object's own history for its page, when the user may read audit entries."""
+    from .audit import history_for
+
+    if not roles.covers(roles.read_paths(user, "audit"), getattr(obj, "scope_path", "")):
+        return []
+    return list(history_for(obj)[:50])
+
+
+def home(request):
+    """The home page: what the user is responsible for and what is in their scope."""
+    if not request.user.is_authenticated:
+        from django.shortcuts import redirect
+
+        return redirect("login")
+    from gridgov.accounts.models import RoleAssignment
+    from gridgov.people.models import Household, Resident, Unit
+    from gridgov.regions.models import Grid
+    from gridgov.regions.queries import staffing_for
+
+    user = request.user
+    assignments = RoleAssignment.objects.filter(user=user).select_related("region", "unit")
+    stats = []
+    grids = Grid.objects.visible_to(user)
+    if roles.read_paths(user, "grid"):
+        stats.append((_("grids"), grids.count(), "regions:tree"))
+    if roles.read_paths(user, "base_data"):
+        stats += [
+            (_("residents"), Resident.objects.visible_to(user).count(), "people:residents"),
+            (_("households"), Household.objects.visible_to(user).count(), None),
+            (_("units"), Unit.objects.visible_to(user).count(), None),
+        ]
+    gaps = None
+    if roles.read_paths(user, "staffing"):
+        gaps = [s for s in staffing_for(grids) if s.missing]
+        stats.append((_("grids missing a role"), len(gaps), "regions:coverage"))
+    my_grids = [a.region for a in assignments if a.region.level == "grid"]
+    return render(
+        request,
+        "core/home.html",
+        {
+            "assignments": assignments,
+            "stats": stats,
+            "my_grids": my_grids,
+            "has_role": bool(assignments),
+        },
+    )

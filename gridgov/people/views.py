@@ -1,0 +1,200 @@
+import re
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gridgov.accounts import roles
+from gridgov.core import crypto
+from gridgov.core.errors import Invalid, NotFound
+from gridgov.core.scoping import get_visible
+from gridgov.core.views import history_context, paginate, role_required
+from gridgov.regions.models import Region
+
+from . import actions, excel
+from .forms import ImportForm, ResidentForm, RevealForm
+from .models import Household, Resident
+
+_ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
+_PHONE_LIKE = re.compile(r"^1\d{10}$")
+
+
+def search_residents(user, q: str = "", region_code: str = ""):
+    """The resident search every page and the API use: scoped, then narrowed."""
+    qs = Resident.objects.visible_to(user)
+    q = (q or "").strip()
+    if _ID_LIKE.match(q):
+        qs = qs.filter(id_number_index=crypto.blind_index(q))
+    elif _PHONE_LIKE.match(q):
+        qs = qs.filter(phone_index=crypto.blind_index(q))
+    elif q:
+        qs = qs.filter(name__contains=q)
+    if region_code:
+        region = Region.objects.filter(code=region_code).values_list("path", flat=True).first()
+        qs = qs.filter(region_path__startswith=region) if region else qs.none()
+    return qs
+
+
+def _require_base_data(user):
+    if not roles.read_paths(user, "base_data"):
+        raise PermissionDenied(_("Your role may not read base data."))
+
+
+@role_required
+def residents(request):
+    _require_base_data(request.user)
+    q = request.GET.get("q", "")
+    region = request.GET.get("region", "")
+    qs = (
+        search_residents(request.user, q, region)
+        .select_related("region", "household")
+        .prefetch_related("special_groups")
+        .order_by("region_path", "id")
+    )
+    return render(
+        request,
+        "people/residents.html",
+        {
+            "page": paginate(request, qs),
+            "q": q,
+            "region": region,
+            "can_add": bool(roles.write_paths(request.user, "base_data")),
+        },
+    )
+
+
+@role_required
+def resident_detail(request, pk):
+    _require_base_data(request.user)
+    resident = get_visible(
+        Resident.objects.select_related("region", "household"), request.user, pk=pk
+    )
+    return render(
+        request,
+        "people/resident_detail.html",
+        {
+            "resident": resident,
+            "place": resident.region.get_ancestors().filter(depth__gte=3),
+            "can_reveal": roles.can_write(request.user, "reveal", resident.region_path),
+            "history": history_context(request.user, resident),
+            "form": RevealForm(),
+        },
+    )
+
+
+@require_POST
+@role_required
+def resident_reveal(request, pk):
+    resident = get_visible(Resident.objects, request.user, pk=pk)
+    form = RevealForm(request.POST)
+    reason = form.data.get("reason", "")[:200]
+    revealed = actions.reveal_resident(resident, actor=request.user, reason=reason)
+    return render(
+        request,
+        "people/resident_detail.html",
+        {
+            "resident": resident,
+            "place": resident.region.get_ancestors().filter(depth__gte=3),
+            "revealed": revealed,
+            "can_reveal": True,
+            "history": history_context(request.user, resident),
+            "form": form,
+        },
+    )
+
+
+@role_required
+def resident_new(request):
+    if not roles.write_paths(request.user, "base_data"):
+        raise PermissionDenied(_("Your role may not record residents."))
+    form = ResidentForm(request.POST or None, initial={"region": request.GET.get("region", "")})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            region = get_visible(Region.objects, request.user, code=d["region"].strip())
+            household = None
+            if d["household_number"]:
+                household = Household.objects.filter(
+                    region=region, number=d["household_number"].strip()
+                ).first()
+                if household is None:
+                    raise Invalid(
+                        _("No such household at this place."),
+                        errors=[
+                            {
+                                "field": "household_number",
+                                "message": _("No such household at this place."),
+                            }
+                        ],
+                    )
+            resident = actions.create_resident(
+                actions.ResidentInput(
+                    region=region,
+                    name=d["name"],
+                    id_number=d["id_number"],
+                    phone=d["phone"],
+                    household=household,
+                    ethnicity=d["ethnicity"],
+                    relation=d["relation"],
+                    special_groups=[g.code for g in d["special_groups"]],
+                ),
+                actor=request.user,
+            )
+        except NotFound:
+            form.add_error("region", _("No such place in your scope."))
+        except Invalid as exc:
+            for e in exc.errors or [{"field": None, "message": exc.message}]:
+                field = {"household": "household_number"}.get(e.get("field"), e.get("field"))
+                form.add_error(field if field in form.fields else None, e["message"])
+        else:
+            messages.success(request, _("Resident recorded."))
+            return redirect("people:resident", pk=resident.pk)
+    return render(
+        request, "people/resident_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@role_required
+def import_page(request):
+    if not roles.write_paths(request.user, "base_data"):
+        raise PermissionDenied(_("Your role may not import base data."))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors, status = [], 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                count = excel.import_workbook(
+                    form.cleaned_data["kind"],
+                    form.cleaned_data["file"].read(),
+                    actor=request.user,
+                )
+            except Invalid as exc:
+                messages.error(request, exc.message)
+                errors, status = exc.errors, 400
+            else:
+                messages.success(request, _("%(n)d rows imported.") % {"n": count})
+                return redirect("people:import")
+        else:
+            status = 400
+    return render(
+        request,
+        "people/import.html",
+        {"form": form, "errors": errors, "kinds": excel.KINDS.values()},
+        status=status,
+    )
+
+
+@role_required
+def import_template(request, kind):
+    spec = excel.KINDS.get(kind)
+    if spec is None:
+        raise Http404
+    response = HttpResponse(
+        excel.template_workbook(spec),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="gridgov-{kind}-template.xlsx"'
+    return response

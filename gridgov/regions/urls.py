@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "regions"
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("coverage/", views.coverage, name="coverage"),
+    path("<str:code>/", views.region_detail, name="detail"),
+]

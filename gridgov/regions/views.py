@@ -1,0 +1,129 @@
+import csv
+
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from gridgov.accounts import roles
+from gridgov.core.scoping import get_visible
+from gridgov.core.views import history_context, role_required
+from gridgov.people.models import Household, PartyMember, Resident, Unit
+
+from .geo import geometry_from_geojson, svg_path
+from .models import Grid, Level, PartyOrg, Region
+from .queries import staffing_for
+
+TREE_LEVELS = [Level.CITY, Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID]
+
+
+def _nest(nodes):
+    """Flat nodes in path order → nested [(node, children)] for the template."""
+    roots, stack = [], []
+    for node in nodes:
+        item = (node, [])
+        while stack and not node.path.startswith(stack[-1][0].path):
+            stack.pop()
+        (stack[-1][1] if stack else roots).append(item)
+        stack.append(item)
+    return roots
+
+
+@role_required
+def tree(request):
+    nodes = Region.objects.visible_to(request.user).filter(level__in=TREE_LEVELS)
+    return render(request, "regions/tree.html", {"tree": _nest(nodes)})
+
+
+def _counts(user, path: str) -> dict:
+    if not roles.covers(roles.read_paths(user, "base_data"), path):
+        return {}
+    under = {"region_path__startswith": path}
+    return {
+        _("households"): Household.objects.filter(**under).count(),
+        _("residents"): Resident.objects.filter(**under).count(),
+        _("units"): Unit.objects.filter(**under).count(),
+        _("party members"): PartyMember.objects.filter(**under).count(),
+    }
+
+
+@role_required
+def region_detail(request, code):
+    region = get_visible(Region.objects, request.user, code=code)
+    children = (
+        Region.objects.visible_to(request.user)
+        .filter(path__startswith=region.path, depth=region.depth + 1)
+        .order_by("code")
+    )
+    ctx = {
+        "region": region,
+        "ancestors": region.get_ancestors(),
+        "children": children,
+        "counts": _counts(request.user, region.path),
+        "history": history_context(request.user, region),
+    }
+    if region.level == Level.GRID:
+        grid = region.grid
+        geom = geometry_from_geojson(grid.polygon)
+        ctx["grid"] = grid
+        ctx["svg_path"] = svg_path(grid.polygon, geom.bounds)
+        if roles.covers(roles.read_paths(request.user, "staffing"), grid.region_path):
+            ctx["staffing"] = staffing_for(Grid.objects.filter(pk=grid.pk))[0]
+        ctx["branches"] = PartyOrg.objects.visible_to(request.user).filter(grids=region)
+        ctx["history"] = history_context(request.user, grid) + ctx["history"]
+    elif region.level in (Level.STREET, Level.COMMUNITY, Level.DISTRICT, Level.CITY):
+        ctx["grid_count"] = (
+            Grid.objects.visible_to(request.user).filter(region_path__startswith=region.path)
+        ).count()
+    return render(request, "regions/region_detail.html", ctx)
+
+
+@role_required
+def coverage(request):
+    grids = Grid.objects.visible_to(request.user)
+    if not roles.read_paths(request.user, "staffing"):
+        grids = grids.none()
+    rows = staffing_for(grids)
+    gaps = [r for r in rows if r.missing]
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="coverage.csv"'
+        response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                _("grid code"),
+                _("grid"),
+                _("community"),
+                _("sponsor unit"),
+                _("grid worker"),
+                _("grid police"),
+                _("household liaisons"),
+                _("missing"),
+            ]
+        )
+        for r in gaps if request.GET.get("all") != "1" else rows:
+            writer.writerow(
+                [
+                    r.grid.region.code,
+                    r.grid.region.name,
+                    r.community.name if r.community else "",
+                    r.sponsor_unit.name if r.sponsor_unit else "",
+                    " ".join(str(a.user) for a in r.grid_workers),
+                    " ".join(str(a.user) for a in r.grid_police),
+                    len(r.liaisons),
+                    " ".join(r.missing_labels),
+                ]
+            )
+        return response
+    return render(
+        request,
+        "regions/coverage.html",
+        {
+            "rows": rows,
+            "gaps": gaps,
+            "party_orgs": PartyOrg.objects.visible_to(request.user).annotate(
+                n_grids=Count("grids")
+            ),
+        },
+    )
