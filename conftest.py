@@ -1,6 +1,18 @@
 import pytest
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # real hashing costs ~0.25 s a user; tests create many users
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # in-process page tests need no collected, hashed static files (the live server has them)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def world(db):
     from gridgov.testing.world import build_world
@@ -8,8 +20,11 @@ def world(db):
     return build_world()
 
 
-def pytest_configure(config):
-    from django.conf import settings
+@pytest.fixture(scope="session")
+def live_app():
+    """A gunicorn-served gridgov with the test world, for real HTTP and browser tests."""
+    from gridgov.testing.server import LiveServer
 
-    # real hashing costs ~0.25 s a user; tests create many users
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    server = LiveServer().start()
+    yield server
+    server.stop()

@@ -31,3 +31,29 @@ class RequestIdMiddleware:
                 status=exception.status,
             )
         return None
+
+
+class LanguageMiddleware:
+    """Chinese first: pages are in zh-Hans unless the user picked English with the switch
+    (the language cookie). API clients may ask by Accept-Language as well."""
+
+    API_PREFIXES = ("/api/", "/open311/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if not language and request.path.startswith(self.API_PREFIXES):
+            language = translation.get_language_from_request(request)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        response.headers.setdefault("Vary", "Cookie")
+        return response

@@ -99,6 +99,7 @@ def create_region(
 class GridImportResult:
     created: list[str]
     updated: list[str]
+    unchanged: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -277,6 +278,9 @@ def import_grids(data, *, actor, tolerance_m2: float | None = None) -> GridImpor
                         ],
                     )
                 before = {"name": grid.region.name, "polygon": grid.polygon}
+                if before == {"name": f.name, "polygon": geojson}:
+                    result.unchanged.append(f.code)
+                    continue
                 Region.objects.filter(pk=grid.pk).update(
                     name=f.name, lat=f.geom.centroid.y, lon=f.geom.centroid.x
                 )
@@ -293,7 +297,8 @@ def import_grids(data, *, actor, tolerance_m2: float | None = None) -> GridImpor
                     )
                 )
         audit.record_many(changes, actor=actor)
-        bump_counter("grids")
+        if changes:
+            bump_counter("grids")
     return result
 
 
