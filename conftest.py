@@ -28,3 +28,12 @@ def live_app():
     server = LiveServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Action-level tests read messages in English; pages pick their language per request."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -19,8 +19,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
+from gridgov.accounts import roles
 from gridgov.core import audit
-from gridgov.core.actions import check_write
+from gridgov.core.actions import is_user
 from gridgov.core.errors import Invalid
 from gridgov.core.models import AuditAction
 from gridgov.regions import actions as region_actions
@@ -227,7 +228,7 @@ def _import_residents(rows: _Rows, actor) -> int:
             )
         )
         where.append(n)
-    if rows.errors or not items:
+    if not items:
         return 0
     field_keys = {
         "name": "name",
@@ -365,14 +366,21 @@ def import_workbook(kind_key: str, content: bytes, *, actor) -> int:
     if kind is None:
         raise Invalid(_("Unknown import kind."))
     rows = _read(kind, content)
-    if rows.errors:
-        raise Invalid(_("Nothing was imported."), errors=[e.as_dict() for e in rows.errors])
     if not rows.rows:
         raise Invalid(_("The file has no rows to import."))
-    for _n, r in rows.rows:  # every row's place must be in the importer's write scope
-        region = Region.objects.filter(code=r["region_code"]).first()
-        if region is not None:
-            check_write(actor, "base_data", region.path)
+    paths = dict(
+        Region.objects.filter(code__in={r["region_code"] for _n, r in rows.rows}).values_list(
+            "code", "path"
+        )
+    )
+    outside = False
+    for n, r in rows.rows:  # every row's place must be in the importer's write scope
+        path = paths.get(r["region_code"])
+        if path is not None and is_user(actor) and not roles.can_write(actor, "base_data", path):
+            rows.error(n, "region_code", _("This place is outside your scope."))
+            outside = True
+    if outside:
+        raise Invalid(_("Nothing was imported."), errors=[e.as_dict() for e in rows.errors])
     try:
         with transaction.atomic():
             count = kind.importer(rows, actor)
@@ -387,8 +395,9 @@ def import_workbook(kind_key: str, content: bytes, *, actor) -> int:
                 after={"kind": kind.key, "rows": count},
             )
     except _Rollback:
-        rows.errors.sort(key=lambda e: e.row)
+        unique = {(e.row, e.column, e.message): e for e in rows.errors}.values()
         raise Invalid(
-            _("Nothing was imported."), errors=[e.as_dict() for e in rows.errors]
+            _("Nothing was imported."),
+            errors=[e.as_dict() for e in sorted(unique, key=lambda e: e.row)],
         ) from None
     return count
