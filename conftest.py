@@ -25,7 +25,17 @@ def live_app():
     """A gunicorn-served gridgov with the test world, for real HTTP and browser tests."""
     from gridgov.testing.server import LiveServer
 
-    server = LiveServer().start()
+    server = LiveServer("world").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_demo():
+    """A gunicorn-served gridgov with the demo district, for the browser walk-through."""
+    from gridgov.testing.server import LiveServer
+
+    server = LiveServer("demo").start()
     yield server
     server.stop()
 

@@ -68,7 +68,7 @@ def me(request):
     }
 
 
-@router.get("/regions", response=s.Page, tags=["regions"])
+@router.get("/regions", response=s.RegionPage, tags=["regions"])
 def list_regions(request, level: str = "", parent: str = "", limit: int = 100, offset: int = 0):
     qs = Region.objects.visible_to(_user(request))
     if level:
@@ -177,15 +177,15 @@ def _resident_out(r: Resident) -> dict:
         "sex": r.sex,
         "birth_date": r.birth_date,
         "ethnicity": r.ethnicity,
-        "id_number_masked": r.id_number_masked,
-        "phone_masked": r.phone_masked,
+        "id_number": r.id_number_masked,
+        "phone": r.phone_masked,
         "region_code": r.region.code,
         "household_id": r.household_id,
         "special_groups": [g.code for g in r.special_groups.all()],
     }
 
 
-@router.get("/residents", response=s.Page, tags=["base data"])
+@router.get("/residents", response=s.ResidentPage, tags=["base data"])
 def list_residents(request, q: str = "", region: str = "", limit: int = 50, offset: int = 0):
     """Search by name, or exactly by ID number or phone. Personal data comes masked."""
     qs = (
@@ -237,7 +237,7 @@ def reveal_resident(request, resident_id: int, payload: s.RevealIn):
     return people_actions.reveal_resident(r, actor=request.user, reason=payload.reason)
 
 
-@router.get("/households", response=s.Page, tags=["base data"])
+@router.get("/households", response=s.HouseholdPage, tags=["base data"])
 def list_households(request, region: str = "", limit: int = 50, offset: int = 0):
     qs = Household.objects.visible_to(_user(request)).select_related("region").order_by("id")
     if region:
@@ -275,7 +275,7 @@ def _unit_out(u):
     }
 
 
-@router.get("/units", response=s.Page, tags=["base data"])
+@router.get("/units", response=s.UnitPage, tags=["base data"])
 def list_units(request, q: str = "", limit: int = 50, offset: int = 0):
     qs = Unit.objects.visible_to(_user(request)).select_related("region").order_by("name", "id")
     if q:
@@ -299,7 +299,7 @@ def create_unit(request, payload: s.UnitIn):
     return 201, _unit_out(u)
 
 
-@router.get("/buildings", response=s.Page, tags=["base data"])
+@router.get("/buildings", response=s.BuildingPage, tags=["base data"])
 def list_buildings(request, grid: str = "", limit: int = 100, offset: int = 0):
     qs = Region.objects.visible_to(_user(request)).filter(level="building")
     if grid:

@@ -1,6 +1,6 @@
 import datetime
 
-from ninja import Field, Schema
+from ninja import Schema
 
 
 class ErrorOut(Schema):
@@ -49,8 +49,8 @@ class ResidentOut(Schema):
     sex: str
     birth_date: datetime.date
     ethnicity: str
-    id_number: str = Field(..., alias="id_number_masked")
-    phone: str = Field(..., alias="phone_masked")
+    id_number: str  # masked
+    phone: str  # masked
     region_code: str
     household_id: int | None
     special_groups: list[str]
@@ -127,6 +127,31 @@ class StaffingOut(Schema):
     region_code: str
 
 
-class Page(Schema):
+class RegionPage(Schema):
     count: int
-    items: list
+    items: list[RegionOut]
+
+
+class ResidentPage(Schema):
+    count: int
+    items: list[ResidentOut]
+
+
+class HouseholdPage(Schema):
+    count: int
+    items: list[HouseholdOut]
+
+
+class UnitPage(Schema):
+    count: int
+    items: list[UnitOut]
+
+
+class BuildingOut(RegionOut):
+    floors: int | None
+    address: str
+
+
+class BuildingPage(Schema):
+    count: int
+    items: list[BuildingOut]

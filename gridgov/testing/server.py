@@ -30,15 +30,23 @@ def _database_url(tmp: Path) -> str:
     import psycopg
 
     base, _, _db = url.rpartition("/")
-    name = f"gridgov_live_{os.getpid()}"
+    name = f"gridgov_live_{os.getpid()}_{tmp.name[-8:].lower()}"
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
     return f"{base}/{name}"
 
 
+LOADERS = {
+    "world": ["shell", "-c", "from gridgov.testing.world import build_world; build_world()"],
+    # the real demo district, with fewer residents so that it loads in seconds
+    "demo": ["demo", "--residents", "3000"],
+}
+
+
 class LiveServer:
-    def __init__(self):
+    def __init__(self, loader: str = "world"):
+        self.loader = loader
         self.tmp = Path(tempfile.mkdtemp(prefix="gridgov-live-"))
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -66,11 +74,7 @@ class LiveServer:
     def start(self) -> LiveServer:
         self.manage("migrate", "--no-input", "-v", "0")
         self.manage("collectstatic", "--no-input", "-v", "0")
-        self.manage(
-            "shell",
-            "-c",
-            "from gridgov.testing.world import build_world; build_world()",
-        )
+        self.manage(*LOADERS[self.loader])
         self.proc = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),

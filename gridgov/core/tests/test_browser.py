@@ -1,0 +1,88 @@
+"""A grid worker's first walk through gridgov in a real browser (Debian chromium), on a
+phone-sized screen, against the demo district served by gunicorn."""
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from gridgov.demo.build import DEMO_PASSWORD
+
+CHROMIUM = os.environ.get("GRIDGOV_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def login(page, base, username):
+    page.goto(base + "/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+
+
+def test_grid_worker_walk_through(browser, live_demo, tmp_path):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN")
+    page = context.new_page()
+    login(page, live_demo.url, "worker")
+    # home → my grid
+    page.get_by_role("link", name=re.compile("珠曲登第1网格")).first.click()
+    expect(page.locator("h1")).to_contain_text("珠曲登第1网格")
+    expect(page.locator(".grid-map svg path")).to_have_count(1)
+    page.screenshot(path=str(tmp_path / "grid.png"), full_page=True)
+    # the page fits a phone: nothing wider than the screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    # find a resident of the grid, masked
+    page.get_by_role("link", name=re.compile("居民|Residents here")).last.click()
+    first = page.locator("#residents tbody tr td a").first
+    name = first.inner_text()
+    page.fill("input[name=q]", name)
+    page.locator("form.search button[type=submit]").click()
+    expect(page.locator("#residents tbody")).to_contain_text(name)
+    page.locator("#residents tbody tr td a", has_text=name).first.click()
+    id_cell = page.locator("#id-number")
+    expect(id_cell).to_have_text(re.compile(r"^\d{6}\*{8}\d{3}[\dX]$"))
+    # reveal: the whole number, after saying why
+    page.fill("input[name=reason]", "入户核实")
+    page.click("#reveal")
+    expect(page.locator("#id-number")).to_have_text(re.compile(r"^\d{17}[\dX]$"))
+    # the neighbouring grid is refused
+    response = page.goto(live_demo.url + "/regions/540402001001002/")
+    assert response.status == 404
+    context.close()
+
+
+def test_coverage_shows_the_deliberate_gap(browser, live_demo, tmp_path):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    login(page, live_demo.url, "operator")
+    page.goto(live_demo.url + "/regions/coverage/")
+    gap_rows = page.locator("#coverage tbody tr.gap-row")
+    expect(gap_rows).to_have_count(1)
+    expect(gap_rows.first).to_contain_text("福建路第3网格")
+    page.screenshot(path=str(tmp_path / "coverage.png"), full_page=True)
+    context.close()
+
+
+def test_chinese_first_with_an_english_switch(browser, live_demo):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="en-US")
+    page = context.new_page()
+    page.goto(live_demo.url + "/login/")
+    expect(page.locator("h1")).to_have_text("登录")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("h1")).to_have_text("Log in")
+    context.close()
