@@ -16,7 +16,6 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
-	$(BIN)/gridgov compilemessages --ignore '.venv/*' -v 0
 	$(BIN)/gridgov migrate --no-input -v 0
 	$(BIN)/gridgov collectstatic --no-input -v 0
 
@@ -49,8 +48,12 @@ test-pg: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.foundation
 
+# Regenerates the catalogues after strings change; translate in gridgov/locale/zh_Hans, then
+# commit both the .po and the compiled .mo (so that `make run` needs no gettext).
 messages: $(STAMP)
-	$(BIN)/gridgov makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'var/*'
+	$(BIN)/gridgov makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'var/*' \
+		--ignore 'bench/*' --ignore 'scripts/*'
+	$(BIN)/gridgov compilemessages --ignore '.venv/*'
 
 clean:
 	rm -rf $(VENV) var

@@ -131,6 +131,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+(VAR_DIR / "static").mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "gridgov" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -119,19 +119,18 @@ def can_write(user, kind: str, path: str) -> bool:
 
 def nav_for(user) -> list[tuple[str, str]]:
     """Menu entries (url name, label) for the roles the user holds."""
-    from django.utils.translation import gettext as t
 
-    items = [("home", t("Home"))]
+    items = [("home", _("Home"))]
     if read_paths(user, "region"):
-        items.append(("regions:tree", t("Regions")))
+        items.append(("regions:tree", _("Regions")))
     if read_paths(user, "base_data"):
-        items.append(("people:residents", t("Residents")))
+        items.append(("people:residents", _("Residents")))
     if read_paths(user, "staffing"):
-        items.append(("regions:coverage", t("Coverage")))
+        items.append(("regions:coverage", _("Coverage")))
     if write_paths(user, "base_data"):
-        items.append(("people:import", t("Import")))
+        items.append(("people:import", _("Import")))
     if read_paths(user, "audit"):
-        items.append(("audit", t("Audit trail")))
+        items.append(("audit", _("Audit trail")))
     return items
 
 

@@ -292,7 +292,7 @@ KINDS = {
         (
             C("region_code", gettext_lazy("region code"), True, "540402001001001001001"),
             C("household_number", gettext_lazy("household number"), False, "0101"),
-            C("name", gettext_lazy("name"), True, "扎西"),
+            C("name", gettext_lazy("full name"), True, "扎西"),
             C("id_number", gettext_lazy("ID number"), True, "540402199001011234"),
             C("phone", gettext_lazy("phone")),
             C("ethnicity", gettext_lazy("ethnicity"), False, "藏族"),

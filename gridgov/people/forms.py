@@ -8,7 +8,7 @@ from .models import SpecialGroup
 class ResidentForm(forms.Form):
     region = forms.CharField(label=_("place code (grid / compound / building)"), max_length=24)
     household_number = forms.CharField(label=_("household number"), max_length=32, required=False)
-    name = forms.CharField(label=_("name"), max_length=64)
+    name = forms.CharField(label=_("full name"), max_length=64)
     id_number = forms.CharField(label=_("ID number"), max_length=18)
     phone = forms.CharField(label=_("phone"), max_length=20, required=False)
     ethnicity = forms.CharField(label=_("ethnicity"), max_length=16, required=False)

@@ -106,7 +106,7 @@ class Resident(BaseData):
         related_name="members",
         verbose_name=_("household"),
     )
-    name = models.CharField(_("name"), max_length=64, db_index=True)
+    name = models.CharField(_("full name"), max_length=64, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
     ethnicity = models.CharField(_("ethnicity"), max_length=16, blank=True)

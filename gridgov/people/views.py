@@ -77,7 +77,7 @@ def resident_detail(request, pk):
         "people/resident_detail.html",
         {
             "resident": resident,
-            "place": resident.region.get_ancestors().filter(depth__gte=3),
+            "place": Region.objects.get_ancestors(resident.region).filter(depth__gte=3),
             "can_reveal": roles.can_write(request.user, "reveal", resident.region_path),
             "history": history_context(request.user, resident),
             "form": RevealForm(),
@@ -97,7 +97,7 @@ def resident_reveal(request, pk):
         "people/resident_detail.html",
         {
             "resident": resident,
-            "place": resident.region.get_ancestors().filter(depth__gte=3),
+            "place": Region.objects.get_ancestors(resident.region).filter(depth__gte=3),
             "revealed": revealed,
             "can_reveal": True,
             "history": history_context(request.user, resident),

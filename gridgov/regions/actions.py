@@ -270,7 +270,7 @@ def import_grids(data, *, actor, tolerance_m2: float | None = None) -> GridImpor
                     )
                 )
             else:
-                if grid.region.get_parent().pk != f.parent.pk:
+                if Region.objects.get_parent(grid.region).pk != f.parent.pk:
                     raise Invalid(
                         _("Nothing was imported."),
                         errors=[

@@ -57,7 +57,7 @@ def region_detail(request, code):
     )
     ctx = {
         "region": region,
-        "ancestors": region.get_ancestors(),
+        "ancestors": Region.objects.get_ancestors(region),
         "children": children,
         "counts": _counts(request.user, region.path),
         "history": history_context(request.user, region),

@@ -199,7 +199,7 @@ def test_import_with_errors_lists_row_column_message_and_imports_nothing(world):
     with pytest.raises(Invalid) as exc:
         excel.import_workbook("residents", workbook("residents", rows), actor="test")
     errors = {(e["row"], e["column"]) for e in exc.value.errors}
-    assert (3, "name") in errors and (3, "special groups") in errors
+    assert (3, "full name") in errors and (3, "special groups") in errors
     assert (4, "region code") in errors
     assert (5, "household number") in errors
     assert (Resident.objects.count(), AuditEntry.objects.count()) == before
