@@ -1,7 +1,23 @@
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from .context import new_request_id, request_context
 from .errors import ActionError
+
+
+def _has_nul(request) -> bool:
+    """NUL characters are never meaningful in gridgov's input, and PostgreSQL refuses them
+    in text: turn them away at the door rather than fail deep inside a query."""
+    if "\x00" in request.path or any(
+        "\x00" in k or "\x00" in v for k, values in request.GET.lists() for v in values
+    ):
+        return True
+    content_type = request.META.get("CONTENT_TYPE", "")
+    if content_type.startswith(("application/json", "application/x-www-form-urlencoded")):
+        body = request.body
+        return b"\x00" in body or b"\\u0000" in body or b"%00" in body
+    return False
 
 
 class RequestIdMiddleware:
@@ -14,7 +30,12 @@ class RequestIdMiddleware:
     def __call__(self, request):
         request.request_id = new_request_id(request.headers.get("X-Request-ID"))
         with request_context(request.request_id):
-            response = self.get_response(request)
+            if _has_nul(request):
+                response = HttpResponseBadRequest(
+                    _("The request contains a NUL character."), content_type="text/plain"
+                )
+            else:
+                response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
         return response
 

@@ -212,3 +212,19 @@ def test_english_switch(world):
 )
 def test_odd_input_never_answers_500(world, url):
     assert client_for(world, "admin").get(url).status_code < 500
+
+
+def test_nul_characters_are_refused_without_touching_the_database(world):
+    c = client_for(world, "worker_a1")
+    before = Resident.objects.count()
+    response = c.post(
+        "/people/residents/new/", {"region": "540402001001001", "name": "a\x00b", "id_number": "1"}
+    )
+    assert response.status_code == 400
+    response = c.post(
+        "/api/households",
+        data='{"region_code": "540402001001001", "number": "\\u0000"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert Resident.objects.count() == before
