@@ -113,3 +113,15 @@ def create_api_token(user: User, name: str, *, actor) -> tuple[APIToken, str]:
         )
         audit.record(AuditAction.TOKEN_CREATED, actor=actor, obj=token, after={"name": token.name})
     return token, raw
+
+
+def grant_admin_site(user: User, *, actor) -> User:
+    """Lets a user open the read-only Django admin."""
+    check_admin(actor)
+    with transaction.atomic():
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
+        audit.record(
+            AuditAction.ADMIN_SITE_GRANTED, actor=actor, obj=user, after={"is_superuser": True}
+        )
+    return user

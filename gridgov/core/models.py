@@ -11,6 +11,7 @@ class AuditAction(models.IntegerChoices):
     ROLE_ASSIGNED = 110, _("role assigned")
     ROLE_REVOKED = 111, _("role revoked")
     TOKEN_CREATED = 120, _("API token created")
+    ADMIN_SITE_GRANTED = 130, _("admin site granted")
     # 200–299 regions, grids, party organisations
     REGION_CREATED = 200, _("region created")
     REGION_UPDATED = 201, _("region updated")

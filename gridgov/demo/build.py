@@ -492,5 +492,5 @@ def build(residents: int = 30_000, seed: int = 2024, log=print) -> DemoSummary:
                 display_name=str(role.label),
             )
             if role == Role.SYSTEM_ADMIN:
-                User.objects.filter(pk=u.pk).update(is_staff=True, is_superuser=True)
+                accounts.grant_admin_site(u, actor=ACTOR)
     return summary
