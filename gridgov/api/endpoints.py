@@ -75,7 +75,7 @@ def list_regions(request, level: str = "", parent: str = "", limit: int = 100, o
         qs = qs.filter(level=level)
     if parent:
         p = _place(request.user, parent)
-        qs = qs.filter(path__startswith=p.path, depth=p.depth + 1)
+        qs = qs.under(p.path).filter(depth=p.depth + 1)
     page = _page(qs, limit, offset, lambda r: r)
     parents = _parent_codes(page["items"])
     page["items"] = [_region_out(r, parents.get(r.path[: -Region.steplen])) for r in page["items"]]
@@ -241,7 +241,7 @@ def reveal_resident(request, resident_id: int, payload: s.RevealIn):
 def list_households(request, region: str = "", limit: int = 50, offset: int = 0):
     qs = Household.objects.visible_to(_user(request)).select_related("region").order_by("id")
     if region:
-        qs = qs.filter(region_path__startswith=_place(request.user, region).path)
+        qs = qs.under(_place(request.user, region).path)
     return _page(qs, limit, offset, _household_out)
 
 
@@ -303,7 +303,7 @@ def create_unit(request, payload: s.UnitIn):
 def list_buildings(request, grid: str = "", limit: int = 100, offset: int = 0):
     qs = Region.objects.visible_to(_user(request)).filter(level="building")
     if grid:
-        qs = qs.filter(path__startswith=_place(request.user, grid).path)
+        qs = qs.under(_place(request.user, grid).path)
     return _page(
         qs, limit, offset, lambda r: {**_region_out(r), "floors": r.floors, "address": r.address}
     )

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from gridgov.accounts import roles
+from gridgov.core.scoping import under
 
 from .models import AuditAction, AuditEntry
 
@@ -39,7 +40,7 @@ def visible_audit(user):
         return AuditEntry.objects.none()
     q = Q()
     for p in paths:
-        q |= Q(region_path__startswith=p)
+        q |= under("region_path", p)
         if len(p) <= 4:
             q |= Q(region_path="")
     return AuditEntry.objects.filter(q)

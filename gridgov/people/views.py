@@ -34,7 +34,7 @@ def search_residents(user, q: str = "", region_code: str = ""):
         qs = qs.filter(name__contains=q)
     if region_code:
         region = Region.objects.filter(code=region_code).values_list("path", flat=True).first()
-        qs = qs.filter(region_path__startswith=region) if region else qs.none()
+        qs = qs.under(region) if region else qs.none()
     return qs
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.models import RoleAssignment
 from gridgov.accounts.roles import Role
+from gridgov.core.scoping import under
 
 from .models import Grid, Level, Region
 
@@ -61,7 +62,7 @@ def staffing_for(grids) -> list[Staffing]:
     )
     common = _common_prefix(list(by_path))
     if common:
-        assignments = assignments.filter(region__path__startswith=common)
+        assignments = assignments.filter(under("region__path", common))
     for a in assignments:
         for n in lengths:
             if a.region.path[:n] in by_path:

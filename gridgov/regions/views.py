@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from gridgov.accounts import roles
-from gridgov.core.scoping import get_visible
+from gridgov.core.scoping import get_visible, under
 from gridgov.core.views import history_context, role_required
 from gridgov.people.models import Household, PartyMember, Resident, Unit
 
@@ -38,12 +38,12 @@ def tree(request):
 def _counts(user, path: str) -> dict:
     if not roles.covers(roles.read_paths(user, "base_data"), path):
         return {}
-    under = {"region_path__startswith": path}
+    here = under("region_path", path)
     return {
-        _("households"): Household.objects.filter(**under).count(),
-        _("residents"): Resident.objects.filter(**under).count(),
-        _("units"): Unit.objects.filter(**under).count(),
-        _("party members"): PartyMember.objects.filter(**under).count(),
+        _("households"): Household.objects.filter(here).count(),
+        _("residents"): Resident.objects.filter(here).count(),
+        _("units"): Unit.objects.filter(here).count(),
+        _("party members"): PartyMember.objects.filter(here).count(),
     }
 
 
@@ -52,7 +52,8 @@ def region_detail(request, code):
     region = get_visible(Region.objects, request.user, code=code)
     children = (
         Region.objects.visible_to(request.user)
-        .filter(path__startswith=region.path, depth=region.depth + 1)
+        .under(region.path)
+        .filter(depth=region.depth + 1)
         .order_by("code")
     )
     ctx = {
@@ -72,9 +73,7 @@ def region_detail(request, code):
         ctx["branches"] = PartyOrg.objects.visible_to(request.user).filter(grids=region)
         ctx["history"] = history_context(request.user, grid) + ctx["history"]
     elif region.level in (Level.STREET, Level.COMMUNITY, Level.DISTRICT, Level.CITY):
-        ctx["grid_count"] = (
-            Grid.objects.visible_to(request.user).filter(region_path__startswith=region.path)
-        ).count()
+        ctx["grid_count"] = (Grid.objects.visible_to(request.user).under(region.path)).count()
     return render(request, "regions/region_detail.html", ctx)
 
 

@@ -89,3 +89,17 @@ def test_an_inactive_user_sees_nothing(world):
     worker.is_active = False
     worker.save()
     assert not Region.objects.visible_to(worker).exists()
+
+
+def test_path_successor_bounds_exactly_the_subtree():
+    from gridgov.core.scoping import path_successor
+
+    assert path_successor("00010002") == "00010003"
+    assert path_successor("00010009") == "0001000A"
+    assert path_successor("0001000Z") == "0001001"
+    assert path_successor("ZZZZ") == "~"
+    p = "0001000Z"
+    inside = [p, p + "0000", p + "ZZZZ"]
+    outside = ["0001000Y", "00010010", "0001001", "00010010" + "0000"]
+    assert all(p <= x < path_successor(p) for x in inside)
+    assert not any(p <= x < path_successor(p) for x in outside)
