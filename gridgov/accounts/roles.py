@@ -125,6 +125,8 @@ def nav_for(user) -> list[tuple[str, str]]:
         items.append(("regions:tree", _("Regions")))
     if read_paths(user, "base_data"):
         items.append(("people:residents", _("Residents")))
+    if read_paths(user, "party_org"):
+        items.append(("regions:party", _("Party organisations")))
     if read_paths(user, "staffing"):
         items.append(("regions:coverage", _("Coverage")))
     if write_paths(user, "base_data"):

@@ -1,5 +1,6 @@
 import csv
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -11,7 +12,7 @@ from gridgov.core.views import history_context, role_required
 from gridgov.people.models import Household, PartyMember, Resident, Unit
 
 from .geo import geometry_from_geojson, svg_path
-from .models import Grid, Level, PartyOrg, Region
+from .models import Grid, Level, PartyLevel, PartyOrg, Region
 from .queries import staffing_for
 
 TREE_LEVELS = [Level.CITY, Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID]
@@ -78,6 +79,29 @@ def region_detail(request, code):
 
 
 @role_required
+def party(request):
+    """The party chain in scope: organisations, secretaries, grids covered, concurrent
+    (big-committee) members and party members."""
+    if not roles.read_paths(request.user, "party_org"):
+        raise PermissionDenied(_("Your role may not read party organisations."))
+    orgs = list(
+        PartyOrg.objects.visible_to(request.user)
+        .exclude(level=PartyLevel.HOUSEHOLD)
+        .annotate(n_members=Count("party_members", distinct=True))
+        .prefetch_related("grids", "members")
+    )
+    households = dict(
+        PartyOrg.objects.visible_to(request.user)
+        .filter(level=PartyLevel.HOUSEHOLD)
+        .values_list("path")
+        .annotate(n=Count("pk"))
+    )
+    for org in orgs:
+        org.n_households = sum(n for p, n in households.items() if p.startswith(org.path))
+    return render(request, "regions/party.html", {"tree": _nest(orgs)})
+
+
+@role_required
 def coverage(request):
     grids = Grid.objects.visible_to(request.user)
     if not roles.read_paths(request.user, "staffing"):
@@ -121,8 +145,5 @@ def coverage(request):
         {
             "rows": rows,
             "gaps": gaps,
-            "party_orgs": PartyOrg.objects.visible_to(request.user).annotate(
-                n_grids=Count("grids")
-            ),
         },
     )

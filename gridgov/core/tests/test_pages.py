@@ -228,3 +228,11 @@ def test_nul_characters_are_refused_without_touching_the_database(world):
     )
     assert response.status_code == 400
     assert Resident.objects.count() == before
+
+
+def test_party_chain_page(world):
+    page = client_for(world, "community_a").get("/regions/party/").content.decode()
+    assert "觉木社区党委" in page and "觉木联建支部" in page and "觉木一网格" in page
+    assert client_for(world, "worker_b1").get("/regions/party/").status_code == 200
+    assert "觉木" not in client_for(world, "street_b").get("/regions/party/").content.decode()
+    assert client_for(world, "court_officer").get("/regions/party/").status_code == 403
