@@ -108,6 +108,7 @@ def coverage(request):
         grids = grids.none()
     rows = staffing_for(grids)
     gaps = [r for r in rows if r.missing]
+    rows = gaps + [r for r in rows if not r.missing]  # what needs doing first
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="coverage.csv"'
