@@ -69,3 +69,19 @@ def require_write(user, kind: str, path: str, *, read_kind: str | None = None) -
         raise NotFound(_("Not found."))
     if not roles.can_write(user, kind, path):
         raise Forbidden(_("Your role may not make this change."))
+
+
+class InRegion(models.Model):
+    """For models that belong to a place: the place's path, copied in so that scoping is
+    one indexed range on this table. Set it from the region whenever the region is set."""
+
+    scope_field = "region_path"
+
+    region_path = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def scope_path(self) -> str:
+        return self.region_path

@@ -6,17 +6,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core import crypto
-from gridgov.core.scoping import ScopedQuerySet
+from gridgov.core.scoping import InRegion, ScopedQuerySet
 
 
-class BaseData(models.Model):
+class BaseData(InRegion):
     scope_kind = "base_data"
-    scope_field = "region_path"
 
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
     )
-    region_path = models.CharField(max_length=64, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -24,10 +22,6 @@ class BaseData(models.Model):
 
     class Meta:
         abstract = True
-
-    @property
-    def scope_path(self) -> str:
-        return self.region_path
 
 
 class UnitKind(models.TextChoices):

@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from gridgov.core.scoping import ScopedQuerySet, ScopedQuerySetMixin
+from gridgov.core.scoping import InRegion, ScopedQuerySet, ScopedQuerySetMixin
 
 
 class Level(models.TextChoices):
@@ -72,17 +72,15 @@ class Region(MP_Node):
         return self.path
 
 
-class Grid(models.Model):
+class Grid(InRegion):
     """The grid-level details of a region node: its polygon and its sponsor unit. The rest
     of 1+1+1+N (grid worker, grid police, household liaisons) are role assignments."""
 
     scope_kind = "grid"
-    scope_field = "region_path"
 
     region = models.OneToOneField(
         Region, primary_key=True, on_delete=models.CASCADE, related_name="grid"
     )
-    region_path = models.CharField(max_length=64, db_index=True)
     polygon = models.JSONField(_("polygon"), help_text="GeoJSON Polygon or MultiPolygon")
     area_m2 = models.FloatField(_("area (m²)"), default=0)
     sponsor_unit = models.ForeignKey(
@@ -101,10 +99,6 @@ class Grid(models.Model):
 
     def __str__(self):
         return str(self.region)
-
-    @property
-    def scope_path(self) -> str:
-        return self.region_path
 
 
 class PartyLevel(models.TextChoices):
@@ -128,18 +122,16 @@ class PartyOrgManager(MP_NodeManager):
         return self.get_queryset().visible_to(user)
 
 
-class PartyOrg(MP_Node):
+class PartyOrg(MP_Node, InRegion):
     """The party chain beside the region tree. A grid joint branch may cover several grids;
     it sits at (and is scoped by) the region that holds all of them."""
 
     steplen = 4
     scope_kind = "party_org"
-    scope_field = "region_path"
 
     level = models.CharField(_("level"), max_length=24, choices=PartyLevel.choices)
     name = models.CharField(_("name"), max_length=100)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="party_orgs")
-    region_path = models.CharField(max_length=64, db_index=True)
     grids = models.ManyToManyField(
         Region, blank=True, related_name="party_branches", verbose_name=_("grids covered")
     )
@@ -154,25 +146,19 @@ class PartyOrg(MP_Node):
     def __str__(self):
         return self.name
 
-    @property
-    def scope_path(self) -> str:
-        return self.region_path
-
 
 class CommitteeKind(models.TextChoices):
     BIG_WORKING_COMMITTEE = "big_working", _("big working committee member")
     BIG_PARTY_COMMITTEE = "big_party", _("big party committee member")
 
 
-class CommitteeMember(models.Model):
+class CommitteeMember(InRegion):
     """An official of an outside department or unit sitting as a concurrent member
     (大工委/大党委委员) of a street working committee or community party committee."""
 
     scope_kind = "party_org"
-    scope_field = "region_path"
 
     party_org = models.ForeignKey(PartyOrg, on_delete=models.CASCADE, related_name="members")
-    region_path = models.CharField(max_length=64, db_index=True)
     kind = models.CharField(_("kind"), max_length=16, choices=CommitteeKind.choices)
     name = models.CharField(_("name"), max_length=64)
     home_unit = models.CharField(_("home unit"), max_length=100)
@@ -182,7 +168,3 @@ class CommitteeMember(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.home_unit})"
-
-    @property
-    def scope_path(self) -> str:
-        return self.region_path
