@@ -4,9 +4,10 @@ from django.urls import include, path
 
 from gridgov.api.urls import api
 from gridgov.core import views as core_views
+from gridgov.regions import views as region_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", region_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", core_views.audit_list, name="audit"),

@@ -236,3 +236,17 @@ def test_party_chain_page(world):
     assert client_for(world, "worker_b1").get("/regions/party/").status_code == 200
     assert "觉木" not in client_for(world, "street_b").get("/regions/party/").content.decode()
     assert client_for(world, "court_officer").get("/regions/party/").status_code == 403
+
+
+def test_home_pages_per_role(world):
+    worker = client_for(world, "worker_a1").get("/").content.decode()
+    assert "觉木一网格" in worker and "/people/residents/new/" in worker
+    assert 'id="breakdown"' not in worker
+    street = client_for(world, "street_a").get("/").content.decode()
+    assert 'id="breakdown"' in street and "觉木社区" in street and "双拥社区" not in street
+    operator = client_for(world, "operator").get("/").content.decode()
+    assert "觉木街道" in operator and "双拥街道" in operator
+    leader = client_for(world, "leader").get("/").content.decode()
+    assert "/people/residents/new/" not in leader  # leaders record nothing
+    court = client_for(world, "court_officer").get("/").content.decode()
+    assert "residents" not in court and "居民" not in court

@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 
 class Command(BaseCommand):
@@ -18,5 +19,6 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"Loading the demo district with {residents} residents …")
         started = time.monotonic()
-        summary = build.build(residents=residents, seed=seed, log=self.stdout.write)
+        with translation.override("zh-hans"):  # display names of the demo logins
+            summary = build.build(residents=residents, seed=seed, log=self.stdout.write)
         self.stdout.write(f"Done in {time.monotonic() - started:.0f} s: {summary}")
