@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "gridgov.accounts",
     "gridgov.regions",
     "gridgov.people",
+    "gridgov.matters",
     "gridgov.api",
     "gridgov.demo",
 ]

@@ -49,6 +49,9 @@ READ = {
     "staffing": GOVERNANCE | {R.DEPARTMENT_HANDLER},
     "base_data": GOVERNANCE,
     "audit": frozenset({R.SYSTEM_ADMIN, R.OPERATOR, R.STREET_STAFF, R.COMMUNITY_STAFF, R.LEADER}),
+    # department handlers see matters too, but only those dispatched to their unit
+    # (gridgov.matters.models.MatterQuerySet adds them)
+    "matter": GOVERNANCE,
 }
 # ... and written by. Leaders read everything in scope and write nothing.
 WRITE = {
@@ -64,6 +67,18 @@ WRITE = {
         {R.SYSTEM_ADMIN, R.STREET_STAFF, R.COMMUNITY_STAFF, R.GRID_WORKER, R.GRID_POLICE}
     ),
     "audit": frozenset(),
+    # who may report a matter in their scope (the public reports through signs/Open311)
+    "matter": frozenset(
+        {
+            R.SYSTEM_ADMIN,
+            R.OPERATOR,
+            R.STREET_STAFF,
+            R.COMMUNITY_STAFF,
+            R.GRID_WORKER,
+            R.GRID_POLICE,
+            R.HOUSEHOLD_LIAISON,
+        }
+    ),
 }
 
 
@@ -77,6 +92,23 @@ def _assignments(user) -> list[tuple[str, str]]:
 
         cached = list(RoleAssignment.objects.filter(user=user).values_list("role", "region__path"))
         user._gridgov_assignments = cached
+    return cached
+
+
+def assignments_with_units(user) -> list[tuple[str, str, int | None]]:
+    """[(role, region_path, unit_id)], for roles bound to a unit (department handlers)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_gridgov_unit_assignments", None)
+    if cached is None:
+        from .models import RoleAssignment
+
+        cached = list(
+            RoleAssignment.objects.filter(user=user, unit__isnull=False).values_list(
+                "role", "region__path", "unit_id"
+            )
+        )
+        user._gridgov_unit_assignments = cached
     return cached
 
 

@@ -32,6 +32,11 @@ class AuditAction(models.IntegerChoices):
     PARTY_MEMBER_CREATED = 330, _("party member created")
     SPECIAL_GROUP_SET = 340, _("special groups set")
     BASE_DATA_IMPORTED = 350, _("base data imported")
+    # 400–499 matters
+    MATTER_REPORTED = 400, _("matter reported")
+    MATTER_TRANSITION = 401, _("matter moved on")
+    CATEGORY_SAVED = 410, _("category saved")
+    CALENDAR_DAY_SAVED = 411, _("calendar day saved")
 
 
 class AuditHead(models.Model):
@@ -89,10 +94,19 @@ class Counter(models.Model):
         return f"{self.name}={self.value}"
 
 
-def bump_counter(name: str) -> None:
-    updated = Counter.objects.filter(name=name).update(value=models.F("value") + 1)
-    if not updated:
-        Counter.objects.get_or_create(name=name, defaults={"value": 1})
+def bump_counter(name: str) -> int:
+    """Adds one and returns the new value. Inside a transaction the row stays locked until
+    commit, so concurrent callers get consecutive numbers (sequences use this)."""
+    from django.db import IntegrityError, transaction
+
+    if not Counter.objects.filter(name=name).update(value=models.F("value") + 1):
+        try:
+            with transaction.atomic():
+                Counter.objects.create(name=name, value=1)
+            return 1
+        except IntegrityError:  # another transaction created it first
+            Counter.objects.filter(name=name).update(value=models.F("value") + 1)
+    return Counter.objects.get(name=name).value
 
 
 def counter_value(name: str) -> int:

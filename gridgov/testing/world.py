@@ -53,6 +53,7 @@ class World:
     residents: dict[str, Resident]
     units: dict[str, Unit]
     households: dict[str, Household]
+    categories: dict = dataclasses.field(default_factory=dict)
 
     def user(self, key: str) -> User:
         return User.objects.get(pk=self.users[key].pk)  # fresh: no cached scopes
@@ -203,4 +204,42 @@ def build_world() -> World:
         grids=[r["grid_a1"], r["grid_a2"]],
         actor=SYSTEM,
     )
-    return World(r, users, residents, units, households)
+    from gridgov.matters.models import Category
+
+    categories = {
+        "dispute": Category.objects.create(
+            code="neighbour-dispute",
+            name="邻里纠纷",
+            name_en="neighbour dispute",
+            group="dispute",
+            deadline_days=5,
+            fields=[
+                {
+                    "code": "parties",
+                    "label": "当事人数",
+                    "label_en": "parties",
+                    "type": "number",
+                    "required": True,
+                }
+            ],
+        ),
+        "fire_lane": Category.objects.create(
+            code="fire-lane",
+            name="消防通道堵塞",
+            name_en="blocked fire lane",
+            group="hazard",
+            deadline_days=3,
+            default_unit=units["bureau"],
+            public=True,
+            fields=[
+                {
+                    "code": "kind",
+                    "label": "占用物",
+                    "label_en": "blocked by",
+                    "type": "choice",
+                    "choices": ["车辆", "杂物", "电动车"],
+                }
+            ],
+        ),
+    }
+    return World(r, users, residents, units, households, categories)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MattersConfig(AppConfig):
+    name = "gridgov.matters"
+    label = "matters"

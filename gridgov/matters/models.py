@@ -1,0 +1,266 @@
+"""Matters (事项) and their process after GB/T 30428: reported → registered → dispatched →
+in hand → handled → verified → closed → evaluated, with rejection, rework, extension and
+merging. The transitions themselves are declared in gridgov.matters.workflow."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.accounts import roles
+from gridgov.accounts.roles import Role
+from gridgov.core.scoping import InRegion, ScopedQuerySet, under
+
+
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("holiday (no work on a weekday)")
+    WORKDAY = "workday", _("make-up working day (work on a weekend)")
+
+
+class CalendarDay(models.Model):
+    """A day that differs from the Monday–Friday rule."""
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=DayKind.choices)
+    name = models.CharField(_("name"), max_length=32)
+    provisional = models.BooleanField(
+        _("provisional"), default=False, help_text=_("not yet confirmed by the State Council")
+    )
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+
+    def __str__(self):
+        return f"{self.date} {self.name} ({self.get_kind_display()})"
+
+
+class CategoryGroup(models.TextChoices):
+    DISPUTE = "dispute", _("dispute")
+    HAZARD = "hazard", _("safety hazard")
+    PUBLIC_ORDER = "public_order", _("public order")
+    CITY = "city", _("city management")
+    PUBLIC_INTEREST = "public_interest", _("public-interest clue")
+    REQUEST = "request", _("resident's request")
+
+
+class FieldType(models.TextChoices):
+    TEXT = "text", _("text")
+    NUMBER = "number", _("number")
+    DATE = "date", _("date")
+    CHOICE = "choice", _("single choice")
+    MULTI = "multi", _("multiple choice")
+
+
+class Category(models.Model):
+    """A kind of matter. `fields` lists the extra fields the category asks for:
+    [{"code", "label", "label_en", "type", "required", "choices": [...]}]."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    name_en = models.CharField(_("English name"), max_length=64)
+    group = models.CharField(_("group"), max_length=16, choices=CategoryGroup.choices)
+    default_unit = models.ForeignKey(
+        "people.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("default responsible unit"),
+    )
+    deadline_days = models.PositiveSmallIntegerField(_("deadline (working days)"), default=5)
+    fields = models.JSONField(_("extra fields"), default=list, blank=True)
+    public = models.BooleanField(_("the public may report it"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["group", "code"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+
+class State(models.TextChoices):
+    REPORTED = "reported", _("reported")
+    REGISTERED = "registered", _("registered")
+    DISPATCHED = "dispatched", _("dispatched")
+    IN_HAND = "in_hand", _("in hand")
+    HANDLED = "handled", _("handled")
+    VERIFIED = "verified", _("verified")
+    CLOSED = "closed", _("closed")
+    EVALUATED = "evaluated", _("evaluated")
+    REJECTED = "rejected", _("rejected")
+    MERGED = "merged", _("merged as duplicate")
+
+
+OPEN_STATES = (
+    State.REPORTED,
+    State.REGISTERED,
+    State.DISPATCHED,
+    State.IN_HAND,
+    State.HANDLED,
+    State.VERIFIED,
+)
+# the clock runs from registration until the matter is handled
+RUNNING_STATES = (State.REGISTERED, State.DISPATCHED, State.IN_HAND)
+
+
+class Source(models.TextChoices):
+    GRID_WORKER = "grid_worker", _("grid worker")
+    GRID_POLICE = "grid_police", _("grid police")
+    LIAISON = "liaison", _("household liaison")
+    PUBLIC_SIGN = "public_sign", _("public sign")
+    OPEN311 = "open311", _("Open311")
+    HOTLINE = "hotline", _("hotline")
+    INSPECTION = "inspection", _("inspection")
+    MEETING = "meeting", _("meeting")
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, _("low")
+    NORMAL = 2, _("normal")
+    HIGH = 3, _("high")
+    URGENT = 4, _("urgent")
+
+
+class MatterQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """Region scope for governance roles; a department handler sees the matters
+        dispatched to their unit within their region."""
+        q = Q(pk__in=[])
+        for p in roles.read_paths(user, "matter"):
+            q |= under("region_path", p)
+        for role, path, unit_id in roles.assignments_with_units(user):
+            if role == Role.DEPARTMENT_HANDLER and unit_id:
+                q |= under("region_path", path) & Q(handling_unit_id=unit_id)
+        return self.filter(q)
+
+    def open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+    def overdue(self, now=None):
+        return self.filter(state__in=RUNNING_STATES, deadline__lt=now or timezone.now())
+
+
+class Matter(InRegion):
+    scope_kind = "matter"
+    audit_exclude = ("contact_enc",)
+
+    code = models.CharField(_("code"), max_length=24, unique=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, verbose_name=_("category"))
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("place")
+    )
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    description = models.TextField(_("description"))
+    attributes = models.JSONField(_("extra fields"), default=dict, blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_matters",
+        verbose_name=_("reporter"),
+    )
+    contact_enc = models.TextField(blank=True)  # an anonymous reporter's contact, encrypted
+    contact_masked = models.CharField(_("contact"), max_length=32, blank=True)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.REPORTED, db_index=True
+    )
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True, db_index=True)
+    handling_unit = models.ForeignKey(
+        "people.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="matters",
+        verbose_name=_("handling unit"),
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handled_matters",
+        verbose_name=_("handler"),
+    )
+    verifier = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="verified_matters",
+        verbose_name=_("verifier"),
+    )
+    extension_until = models.DateField(_("extension requested until"), null=True, blank=True)
+    rework_count = models.PositiveSmallIntegerField(_("times returned for rework"), default=0)
+    extension_count = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+    receipt = models.CharField(_("receipt code"), max_length=16, unique=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True, db_index=True)
+    registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MatterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("matter")
+        indexes = [
+            models.Index(fields=["region_path", "state"]),
+            models.Index(fields=["handling_unit", "state"]),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.category}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.state in RUNNING_STATES
+            and self.deadline is not None
+            and self.deadline < timezone.now()
+        )
+
+
+class MatterEvent(models.Model):
+    """One step of a matter's life, for its timeline (the audit trail has the same facts,
+    chained; this table is what the matter page reads)."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="events")
+    transition = models.CharField(max_length=24)
+    from_state = models.CharField(max_length=16, blank=True)
+    to_state = models.CharField(max_length=16)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.matter.code} {self.transition}"

@@ -1,0 +1,303 @@
+"""The matter lifecycle as one declarative table, and the one action that moves a matter.
+
+Each Transition names the states it leaves from, the state it leads to (None: stays), the
+roles allowed, the fields required and the separation rules it is subject to. `transition`
+checks all of that, then moves the matter with a conditional UPDATE on its version, so of
+two people acting at once exactly one succeeds and the other is told the matter changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gridgov.accounts import roles
+from gridgov.accounts.roles import Role
+from gridgov.core import audit
+from gridgov.core.actions import is_user
+from gridgov.core.errors import Conflict, Forbidden, Invalid, NotFound
+from gridgov.core.models import AuditAction
+
+from . import calendar
+from .models import OPEN_STATES, Matter, MatterEvent, State
+
+R = Role
+STAFF = frozenset({R.SYSTEM_ADMIN, R.OPERATOR, R.STREET_STAFF, R.COMMUNITY_STAFF})
+HANDLERS = frozenset({R.DEPARTMENT_HANDLER})
+CHECKERS = STAFF | {R.GRID_WORKER, R.GRID_POLICE}
+
+# separation rules (采办分离)
+REPORTER_MAY_NOT_HANDLE = "reporter_may_not_handle"
+HANDLER_MAY_NOT_VERIFY = "handler_may_not_verify"
+RULES = {
+    REPORTER_MAY_NOT_HANDLE: gettext_lazy(
+        "Collect/handle separation: whoever reported a matter may not handle it."
+    ),
+    HANDLER_MAY_NOT_VERIFY: gettext_lazy(
+        "Collect/handle separation: whoever handled a matter may not verify it."
+    ),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Transition:
+    name: str
+    label: object
+    sources: frozenset
+    target: str | None  # None: the state does not change
+    roles: frozenset
+    required: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
+    unit_bound: bool = False  # only handlers of the matter's handling unit
+
+
+def _t(name, label, sources, target, roles_, required=(), rules=(), unit_bound=False):
+    return Transition(
+        name,
+        label,
+        frozenset(sources),
+        target,
+        frozenset(roles_),
+        tuple(required),
+        tuple(rules),
+        unit_bound,
+    )
+
+
+S = State
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        _t("register", gettext_lazy("register"), [S.REPORTED], S.REGISTERED, STAFF),
+        _t("reject", gettext_lazy("reject"), [S.REPORTED], S.REJECTED, STAFF, ["reason"]),
+        _t(
+            "merge",
+            gettext_lazy("merge as duplicate"),
+            [S.REPORTED, S.REGISTERED],
+            S.MERGED,
+            STAFF,
+            ["duplicate_of"],
+        ),
+        _t("dispatch", gettext_lazy("dispatch"), [S.REGISTERED], S.DISPATCHED, STAFF, ["unit"]),
+        _t(
+            "accept",
+            gettext_lazy("take in hand"),
+            [S.DISPATCHED],
+            S.IN_HAND,
+            HANDLERS,
+            rules=[REPORTER_MAY_NOT_HANDLE],
+            unit_bound=True,
+        ),
+        _t(
+            "handle",
+            gettext_lazy("report handled"),
+            [S.IN_HAND],
+            S.HANDLED,
+            HANDLERS,
+            ["note"],
+            [REPORTER_MAY_NOT_HANDLE],
+            unit_bound=True,
+        ),
+        _t(
+            "request_extension",
+            gettext_lazy("request extension"),
+            [S.DISPATCHED, S.IN_HAND],
+            None,
+            HANDLERS,
+            ["until", "reason"],
+            [REPORTER_MAY_NOT_HANDLE],
+            unit_bound=True,
+        ),
+        _t(
+            "approve_extension",
+            gettext_lazy("approve extension"),
+            [S.DISPATCHED, S.IN_HAND],
+            None,
+            STAFF,
+        ),
+        _t(
+            "verify",
+            gettext_lazy("verify"),
+            [S.HANDLED],
+            S.VERIFIED,
+            CHECKERS,
+            rules=[HANDLER_MAY_NOT_VERIFY],
+        ),
+        _t(
+            "rework",
+            gettext_lazy("return for rework"),
+            [S.HANDLED],
+            S.IN_HAND,
+            CHECKERS,
+            ["reason"],
+            [HANDLER_MAY_NOT_VERIFY],
+        ),
+        _t("close", gettext_lazy("close"), [S.VERIFIED], S.CLOSED, STAFF),
+        _t(
+            "evaluate",
+            gettext_lazy("evaluate"),
+            [S.CLOSED],
+            S.EVALUATED,
+            STAFF | {R.GRID_WORKER, R.GRID_POLICE, R.HOUSEHOLD_LIAISON},
+            ["rating"],
+        ),
+    ]
+}
+
+
+def _role_ok(actor, t: Transition, matter: Matter) -> bool:
+    for role, path, unit_id in _assignments(actor):
+        if role in t.roles and matter.region_path.startswith(path):
+            if t.unit_bound and unit_id != matter.handling_unit_id:
+                continue
+            return True
+    return False
+
+
+def _assignments(actor):
+    units = {(r, p): u for r, p, u in roles.assignments_with_units(actor)}
+    return [(r, p, units.get((r, p))) for r, p in roles._assignments(actor)]
+
+
+def _rule_broken(rule: str, actor, matter: Matter) -> bool:
+    if rule == REPORTER_MAY_NOT_HANDLE:
+        return matter.reporter_id == actor.pk
+    if rule == HANDLER_MAY_NOT_VERIFY:
+        return matter.handler_id == actor.pk
+    raise KeyError(rule)
+
+
+def allowed(actor, matter: Matter) -> list[Transition]:
+    """The transitions this user may take on this matter now (for buttons and forms)."""
+    if not is_user(actor):
+        return []
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if matter.state in t.sources
+        and _role_ok(actor, t, matter)
+        and not any(_rule_broken(r, actor, matter) for r in t.rules)
+        and not (t.name == "approve_extension" and not matter.extension_until)
+    ]
+
+
+def _check(actor, t: Transition, matter: Matter, fields: dict) -> None:
+    if matter.state not in t.sources:
+        raise Conflict(
+            _("A matter that is %(state)s cannot be %(action)s.")
+            % {"state": State(matter.state).label, "action": t.label}
+        )
+    if is_user(actor):
+        if not _role_ok(actor, t, matter):
+            raise Forbidden(_("Your role may not %(action)s this matter.") % {"action": t.label})
+        for rule in t.rules:
+            if _rule_broken(rule, actor, matter):
+                raise Forbidden(str(RULES[rule]))
+    missing = [f for f in t.required if fields.get(f) in (None, "", [])]
+    if missing:
+        raise Invalid(
+            _("Required: %(fields)s.") % {"fields": ", ".join(missing)},
+            errors=[{"field": f, "message": _("Required.")} for f in missing],
+        )
+
+
+def transition(matter: Matter, name: str, *, actor, version: int | None = None, **fields):
+    """Moves `matter` by transition `name`. `version` is the version the actor saw: if the
+    matter changed since, Conflict. Returns the fresh matter."""
+    t = TRANSITIONS.get(name)
+    if t is None:
+        raise NotFound(_("No such action."))
+    _check(actor, t, matter, fields)
+    if version is not None and version != matter.version:
+        raise Conflict(_("Someone else changed this matter meanwhile; reload and try again."))
+    now = timezone.now()
+    changes: dict = {}
+    note = str(fields.get("note") or fields.get("reason") or "")[:2000]
+    data: dict = {}
+
+    if name == "register":
+        changes["registered_at"] = now
+        changes["deadline"] = calendar.deadline_after(now, matter.category.deadline_days)
+        if fields.get("priority"):
+            changes["priority"] = int(fields["priority"])
+    elif name == "dispatch":
+        unit = fields["unit"]
+        changes["handling_unit_id"] = unit.pk
+        data["unit"] = unit.name
+    elif name == "accept":
+        changes["handler_id"] = actor.pk if is_user(actor) else None
+    elif name == "handle":
+        changes["handled_at"] = now
+        changes["handler_id"] = actor.pk if is_user(actor) else matter.handler_id
+    elif name == "request_extension":
+        until = fields["until"]
+        if (
+            not isinstance(until, datetime.date)
+            or matter.deadline is None
+            or (calendar.end_of_day(until) <= matter.deadline)
+        ):
+            raise Invalid(_("The new deadline must be a date after the current one."))
+        changes["extension_until"] = until
+        data["until"] = until.isoformat()
+    elif name == "approve_extension":
+        if matter.extension_until is None:
+            raise Conflict(_("No extension has been requested."))
+        changes["deadline"] = calendar.end_of_day(matter.extension_until)
+        changes["extension_until"] = None
+        changes["extension_count"] = F("extension_count") + 1
+        data["until"] = matter.extension_until.isoformat()
+    elif name == "verify":
+        changes["verifier_id"] = actor.pk if is_user(actor) else None
+    elif name == "rework":
+        changes["rework_count"] = F("rework_count") + 1
+        changes["handled_at"] = None
+    elif name == "close":
+        changes["closed_at"] = now
+    elif name == "evaluate":
+        try:
+            rating = int(fields["rating"])
+        except (TypeError, ValueError):
+            rating = 0
+        if not 1 <= rating <= 5:
+            raise Invalid(_("A rating is a whole number from 1 to 5."))
+        changes["rating"] = rating
+        data["rating"] = rating
+    elif name == "merge":
+        target = fields["duplicate_of"]
+        if target.pk == matter.pk or target.state not in OPEN_STATES or target.merged_into_id:
+            raise Invalid(_("A matter can only be merged into another open matter."))
+        changes["merged_into_id"] = target.pk
+        data["duplicate_of"] = target.code
+
+    if t.target is not None:
+        changes["state"] = t.target
+    with transaction.atomic():
+        updated = Matter.objects.filter(pk=matter.pk, version=matter.version).update(
+            version=F("version") + 1, updated_at=now, **changes
+        )
+        if not updated:
+            raise Conflict(_("Someone else changed this matter meanwhile; reload and try again."))
+        MatterEvent.objects.create(
+            matter=matter,
+            transition=name,
+            from_state=matter.state,
+            to_state=t.target or matter.state,
+            actor=actor if is_user(actor) else None,
+            actor_label=actor.get_username() if is_user(actor) else str(actor or "system"),
+            note=note,
+            data=data,
+        )
+        audit.record(
+            AuditAction.MATTER_TRANSITION,
+            actor=actor,
+            obj=matter,
+            before={"state": matter.state, "version": matter.version},
+            after={"transition": name, "state": t.target or matter.state, "note": note, **data},
+        )
+    return Matter.objects.get(pk=matter.pk)
