@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", core_views.audit_list, name="audit"),
     path("regions/", include("gridgov.regions.urls")),
     path("people/", include("gridgov.people.urls")),
+    path("matters/", include("gridgov.matters.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -153,6 +153,10 @@ def nav_for(user) -> list[tuple[str, str]]:
     """Menu entries (url name, label) for the roles the user holds."""
 
     items = [("home", _("Home"))]
+    if read_paths(user, "matter") or any(
+        r == Role.DEPARTMENT_HANDLER for r, _p, _u in assignments_with_units(user)
+    ):
+        items.append(("matters:worklist", _("Matters")))
     if read_paths(user, "region"):
         items.append(("regions:tree", _("Regions")))
     if read_paths(user, "base_data"):

@@ -111,3 +111,23 @@ def bump_counter(name: str) -> int:
 
 def counter_value(name: str) -> int:
     return Counter.objects.filter(name=name).values_list("value", flat=True).first() or 0
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a request sent with an Idempotency-Key, per client, so that a
+    retry gets the same answer and creates nothing twice."""
+
+    client = models.CharField(max_length=64)
+    key = models.CharField(max_length=128)
+    body_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "key"], name="uniq_idempotency_key")
+        ]
+
+    def __str__(self):
+        return f"{self.client} {self.key}"

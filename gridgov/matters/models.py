@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -143,6 +143,44 @@ class MatterQuerySet(ScopedQuerySet):
     def open(self):
         return self.filter(state__in=OPEN_STATES)
 
+    def awaiting(self, user):
+        """Matters in a state where one of the user's roles has a step to take, derived
+        from the transition table (a unit-bound step only for the user's unit)."""
+        from .workflow import TRANSITIONS
+
+        q = Q(pk__in=[])
+        units = {(r, p): u for r, p, u in roles.assignments_with_units(user)}
+        for role, path in roles._assignments(user):
+            states = set()
+            unit_states = set()
+            for t in TRANSITIONS.values():
+                if role in t.roles and t.name not in ("evaluate", "approve_extension"):
+                    (unit_states if t.unit_bound else states).update(t.sources)
+            if states:
+                q |= under("region_path", path) & Q(state__in=states)
+            if unit_states and units.get((role, path)):
+                q |= (
+                    under("region_path", path)
+                    & Q(state__in=unit_states)
+                    & Q(handling_unit_id=units[(role, path)])
+                )
+            if role in {
+                R
+                for R in (Role.SYSTEM_ADMIN, Role.OPERATOR, Role.STREET_STAFF, Role.COMMUNITY_STAFF)
+            }:
+                q |= under("region_path", path) & Q(extension_until__isnull=False)
+        return self.filter(q)
+
+    def worklist_order(self):
+        """Overdue first, then by deadline, then newest reports."""
+        now = timezone.now()
+        return self.annotate(
+            overdue_rank=Case(
+                When(state__in=RUNNING_STATES, deadline__lt=now, then=Value(0)),
+                default=Value(1),
+            )
+        ).order_by("overdue_rank", F("deadline").asc(nulls_last=True), "-created_at")
+
     def overdue(self, now=None):
         return self.filter(state__in=RUNNING_STATES, deadline__lt=now or timezone.now())
 
@@ -264,3 +302,14 @@ class MatterEvent(models.Model):
 
     def __str__(self):
         return f"{self.matter.code} {self.transition}"
+
+    @property
+    def transition_label(self):
+        from .workflow import TRANSITIONS
+
+        t = TRANSITIONS.get(self.transition)
+        return t.label if t else _("report")
+
+    @property
+    def to_state_label(self):
+        return State(self.to_state).label

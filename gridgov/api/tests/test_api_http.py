@@ -14,7 +14,16 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 @pytest.fixture(scope="module")
 def tokens(live_app):
-    keys = ["worker_a1", "worker_b1", "leader", "stranger", "community_a", "admin", "volunteer"]
+    keys = [
+        "worker_a1",
+        "worker_b1",
+        "leader",
+        "stranger",
+        "community_a",
+        "admin",
+        "volunteer",
+        "handler",
+    ]
     return {k: live_app.manage("create-token", k).strip() for k in keys}
 
 
@@ -238,3 +247,92 @@ def test_concurrent_writes_keep_the_audit_chain_whole(live_app, tokens):
         numbers = {h["number"] for h in c.get("/households", params={"limit": 500}).json()["items"]}
     assert {f"C{i:03d}" for i in range(48)} <= numbers
     assert "Audit chain OK" in live_app.manage("audit", "verify")
+
+
+MATTER = {
+    "category": "fire-lane",
+    "description": "楼下消防通道被占",
+    "place": "540402001001001",
+    "attributes": {"kind": "车辆"},
+}
+
+
+def test_report_a_matter_idempotently(live_app, tokens):
+    with api(live_app, tokens, "worker_a1", **{"Idempotency-Key": "k-1"}) as c:
+        first = c.post("/matters", json=MATTER)
+        again = c.post("/matters", json=MATTER)
+        assert first.status_code == again.status_code == 201
+        assert first.json()["code"] == again.json()["code"]
+        other = c.post("/matters", json={**MATTER, "description": "另一件事"})
+        assert other.status_code == 409
+    with api(live_app, tokens, "worker_a1") as c:
+        codes = [m["code"] for m in c.get("/matters", params={"state": "reported"}).json()["items"]]
+        assert codes.count(first.json()["code"]) == 1
+
+
+def test_concurrent_idempotent_retries_create_one_matter(live_app, tokens):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def post(_):
+        with api(live_app, tokens, "worker_a1", **{"Idempotency-Key": "race-1"}) as c:
+            return c.post("/matters", json={**MATTER, "description": "并发重试"}).json()["code"]
+
+    with ThreadPoolExecutor(8) as pool:
+        codes = set(pool.map(post, range(8)))
+    assert len(codes) == 1
+
+
+def test_matter_errors(live_app, tokens):
+    with api(live_app, tokens, "worker_a1") as c:
+        outside = c.post("/matters", json={**MATTER, "place": None, "lat": 10.0, "lon": 10.0})
+        assert outside.status_code == 400 and "not in any grid" in outside.json()["detail"]
+        unknown = c.post("/matters", json={**MATTER, "category": "nope"})
+        assert unknown.status_code == 400
+        missing = c.post(
+            "/matters", json={**MATTER, "category": "neighbour-dispute", "attributes": {}}
+        )
+        assert missing.status_code == 400 and missing.json()["errors"][0]["field"] == "parties"
+        assert c.post("/matters", json={**MATTER, "place": "540402001001002"}).status_code == 404
+
+
+def test_two_people_acting_at_once_one_wins(live_app, tokens):
+    """Both staff members saw version 1; exactly one register succeeds, the other is told
+    the matter changed (409), and the matter is registered once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with api(live_app, tokens, "worker_a1") as c:
+        code = c.post("/matters", json={**MATTER, "description": "并发登记"}).json()["code"]
+
+    def register(who):
+        with api(live_app, tokens, who) as c:
+            return c.post(f"/matters/{code}/transitions/register", json={"version": 1}).status_code
+
+    with ThreadPoolExecutor(2) as pool:
+        codes = sorted(pool.map(register, ["community_a", "admin"]))
+    assert codes == [200, 409]
+    with api(live_app, tokens, "community_a") as c:
+        m = c.get(f"/matters/{code}").json()
+        assert m["state"] == "registered" and m["version"] == 2
+
+
+def test_matter_walk_through_api(live_app, tokens):
+    with api(live_app, tokens, "worker_a1") as c:
+        m = c.post("/matters", json={**MATTER, "description": "走完全流程"}).json()
+    code = m["code"]
+    with api(live_app, tokens, "admin") as c:
+        unit = c.get("/units", params={"q": "住建"}).json()["items"][0]["id"]
+    with api(live_app, tokens, "community_a") as c:
+        m = c.post(f"/matters/{code}/transitions/register", json={}).json()
+        m = c.post(f"/matters/{code}/transitions/dispatch", json={"unit_id": unit}).json()
+        assert m["state"] == "dispatched"
+    with api(live_app, tokens, "handler") as c:
+        assert "accept" in c.get(f"/matters/{code}").json()["allowed"]
+        c.post(f"/matters/{code}/transitions/accept", json={})
+        m = c.post(f"/matters/{code}/transitions/handle", json={"note": "已清理"}).json()
+        assert m["state"] == "handled" and "verify" not in m["allowed"]
+        refused = c.post(f"/matters/{code}/transitions/close", json={})
+        assert refused.status_code == 409
+    with api(live_app, tokens, "worker_a1") as c:
+        assert c.post(f"/matters/{code}/transitions/verify", json={}).json()["state"] == "verified"
+    with api(live_app, tokens, "worker_b1") as c:
+        assert c.get(f"/matters/{code}").status_code == 404

@@ -1,0 +1,178 @@
+"""JSON API for matters: the same worklist, actions and scoping as the pages."""
+
+import datetime
+
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from gridgov.core.errors import Invalid
+from gridgov.core.idempotency import run_once
+from gridgov.core.scoping import get_visible
+from gridgov.people.models import Unit
+from gridgov.regions.models import Region
+
+from . import actions, workflow
+from .models import Category, Matter
+from .views import _source_for, worklist_queryset
+
+router = Router(tags=["matters"])
+
+
+class MatterIn(Schema):
+    category: str
+    description: str
+    place: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    address: str = ""
+    priority: int = 2
+    attributes: dict = {}
+
+
+class MatterOut(Schema):
+    code: str
+    category: str
+    state: str
+    source: str
+    place: str
+    lat: float | None
+    lon: float | None
+    description: str
+    attributes: dict
+    priority: int
+    deadline: datetime.datetime | None
+    overdue: bool
+    handling_unit: str | None
+    version: int
+    allowed: list[str]
+    created_at: datetime.datetime
+
+
+class MatterPage(Schema):
+    count: int
+    items: list[MatterOut]
+
+
+class TransitionIn(Schema):
+    version: int | None = None
+    note: str = ""
+    reason: str = ""
+    unit_id: int | None = None
+    until: datetime.date | None = None
+    rating: int | None = None
+    duplicate_of: str | None = None
+    priority: int | None = None
+
+
+def matter_out(m: Matter, user) -> dict:
+    return {
+        "code": m.code,
+        "category": m.category.code,
+        "state": m.state,
+        "source": m.source,
+        "place": m.region.code,
+        "lat": m.lat,
+        "lon": m.lon,
+        "description": m.description,
+        "attributes": m.attributes,
+        "priority": m.priority,
+        "deadline": m.deadline,
+        "overdue": m.is_overdue,
+        "handling_unit": m.handling_unit.name if m.handling_unit else None,
+        "version": m.version,
+        "allowed": [t.name for t in workflow.allowed(user, m)],
+        "created_at": m.created_at,
+    }
+
+
+def _fetch(user, code):
+    return get_visible(
+        Matter.objects.select_related("category", "region", "handling_unit"), user, code=code
+    )
+
+
+@router.get("/matters", response=MatterPage)
+def list_matters(
+    request,
+    mine: bool = False,
+    state: str = "",
+    category: str = "",
+    grid: str = "",
+    limit: int = 50,
+    offset: int = 0,
+):
+    qs = worklist_queryset(
+        request.user, {"mine": mine, "state": state, "category": category, "grid": grid}
+    )
+    limit, offset = max(1, min(limit, 500)), max(0, offset)
+    return {
+        "count": qs.count(),
+        "items": [matter_out(m, request.user) for m in qs[offset : offset + limit]],
+    }
+
+
+@router.get("/matters/{code}", response=MatterOut)
+def get_matter(request, code: str):
+    return matter_out(_fetch(request.user, code), request.user)
+
+
+@router.post("/matters", response={201: MatterOut, 200: MatterOut})
+def report(request, payload: MatterIn):
+    """Reports a matter. Send an `Idempotency-Key` header to make retries safe."""
+
+    def create():
+        category = Category.objects.filter(code=payload.category, active=True).first()
+        if category is None:
+            raise Invalid(
+                _("Unknown category."),
+                errors=[{"field": "category", "message": _("Unknown category.")}],
+            )
+        region = (
+            get_visible(Region.objects, request.user, code=payload.place) if payload.place else None
+        )
+        m = actions.report_matter(
+            actions.MatterInput(
+                category=category,
+                description=payload.description,
+                source=_source_for(request.user),
+                region=region,
+                lat=payload.lat,
+                lon=payload.lon,
+                address=payload.address,
+                attributes=payload.attributes,
+                priority=payload.priority,
+            ),
+            actor=request.user,
+        )
+        return 201, matter_out(Matter.objects.get(pk=m.pk), request.user)
+
+    return run_once(
+        f"user:{request.user.pk}", request.headers.get("Idempotency-Key"), request.body, create
+    )
+
+
+@router.post("/matters/{code}/transitions/{name}", response=MatterOut)
+def act(request, code: str, name: str, payload: TransitionIn):
+    """Moves a matter on. `version` is the version you saw; if someone else changed the
+    matter since, the answer is 409."""
+    m = _fetch(request.user, code)
+    fields = {
+        k: v
+        for k, v in {
+            "note": payload.note,
+            "reason": payload.reason,
+            "until": payload.until,
+            "rating": payload.rating,
+            "priority": payload.priority,
+        }.items()
+        if v not in (None, "")
+    }
+    if payload.unit_id is not None:
+        unit = Unit.objects.filter(pk=payload.unit_id).first()
+        if unit is None:
+            raise Invalid(_("No such unit."))
+        fields["unit"] = unit
+    if payload.duplicate_of:
+        fields["duplicate_of"] = _fetch(request.user, payload.duplicate_of)
+    m = workflow.transition(m, name, actor=request.user, version=payload.version, **fields)
+    return matter_out(_fetch(request.user, code), request.user)

@@ -1,0 +1,120 @@
+from django.test import Client
+
+from gridgov.core.models import AuditAction, AuditEntry
+from gridgov.matters.models import Matter, State
+from gridgov.matters.tests.test_workflow import report, to_state
+
+
+def client_for(world, key) -> Client:
+    c = Client()
+    c.force_login(world.users[key])
+    return c
+
+
+def test_report_page_two_steps(world):
+    c = client_for(world, "worker_a1")
+    first = c.get("/matters/new/")
+    assert first.status_code == 200 and "attr_parties" not in first.content.decode()
+    second = c.post("/matters/new/", {"category": "neighbour-dispute", "describe": "1"})
+    assert "attr_parties" in second.content.decode()
+    bad = c.post(
+        "/matters/new/",
+        {
+            "category": "neighbour-dispute",
+            "description": "吵架",
+            "place": "540402001001001",
+            "priority": "2",
+        },
+    )
+    assert bad.status_code == 400 and not Matter.objects.exists()
+    ok = c.post(
+        "/matters/new/",
+        {
+            "category": "neighbour-dispute",
+            "description": "楼上漏水纠纷",
+            "place": "540402001001001",
+            "priority": "2",
+            "attr_parties": "2",
+        },
+    )
+    assert ok.status_code == 302
+    m = Matter.objects.get()
+    assert ok["Location"] == f"/matters/{m.code}/" and m.attributes == {"parties": 2.0}
+
+
+def test_report_by_location_and_outside_every_grid(world):
+    c = client_for(world, "worker_a1")
+    base = {"category": "fire-lane", "description": "消防通道堵塞", "priority": "2"}
+    outside = c.post("/matters/new/", {**base, "lat": "10", "lon": "10"})
+    assert (
+        outside.status_code == 400
+        and "not in any grid" in outside.content.decode()
+        or "不在任何网格" in outside.content.decode()
+    )
+    assert c.post("/matters/new/", {**base, "lat": "29.655", "lon": "94.365"}).status_code == 302
+    assert Matter.objects.get().region.code == "540402001001001"
+
+
+def test_worklists_per_role(world):
+    m = report(world)
+    staff = client_for(world, "community_a").get("/matters/").content.decode()
+    assert m.code in staff  # waiting for registration
+    handler = client_for(world, "handler").get("/matters/").content.decode()
+    assert m.code not in handler
+    to_state(world, m, State.DISPATCHED)
+    handler = client_for(world, "handler").get("/matters/").content.decode()
+    assert m.code in handler
+    assert m.code not in client_for(world, "worker_a2").get("/matters/?state=").content.decode()
+    assert client_for(world, "worker_a2").get(f"/matters/{m.code}/").status_code == 404
+    assert client_for(world, "volunteer").get("/matters/").status_code == 403
+
+
+def test_overdue_first(world):
+    import datetime
+
+    from django.utils import timezone
+
+    a = to_state(world, report(world), State.DISPATCHED)
+    b = to_state(world, report(world), State.DISPATCHED)
+    Matter.objects.filter(pk=b.pk).update(deadline=timezone.now() - datetime.timedelta(days=1))
+    page = client_for(world, "handler").get("/matters/").content.decode()
+    assert page.index(b.code) < page.index(a.code)
+    overdue = client_for(world, "community_a").get("/matters/?state=overdue").content.decode()
+    assert b.code in overdue and a.code not in overdue
+
+
+def test_the_handler_gets_no_verify_button_and_is_refused(world):
+    m = to_state(world, report(world), State.HANDLED)
+    from gridgov.accounts import actions as account_actions
+    from gridgov.accounts.roles import Role
+
+    account_actions.assign_role(
+        world.user("handler"), Role.GRID_WORKER, world.regions["grid_a1"], actor="test"
+    )
+    c = client_for(world, "handler")
+    page = c.get(f"/matters/{m.code}/").content.decode()
+    assert 'id="do-verify"' not in page
+    response = c.post(f"/matters/{m.code}/do/verify/", {"version": m.version})
+    assert response.status_code == 403
+    assert "may not verify" in response.content.decode() or "不得核查" in response.content.decode()
+    assert Matter.objects.get(pk=m.pk).state == State.HANDLED
+
+
+def test_transition_forms(world):
+    m = report(world)
+    c = client_for(world, "community_a")
+    page = c.get(f"/matters/{m.code}/").content.decode()
+    assert 'id="do-register"' in page and 'id="do-reject"' in page
+    assert c.post(f"/matters/{m.code}/do/register/", {"version": 1}).status_code == 302
+    stale = c.post(f"/matters/{m.code}/do/reject/", {"version": 1, "reason": "x"})
+    assert stale.status_code == 409
+    bad = c.post(f"/matters/{m.code}/do/close/", {"version": 2})
+    assert bad.status_code == 409
+    missing = c.post(f"/matters/{m.code}/do/dispatch/", {"version": 2})
+    assert missing.status_code == 400
+    ok = c.post(f"/matters/{m.code}/do/dispatch/", {"version": 2, "unit": world.units["bureau"].pk})
+    assert ok.status_code == 302
+    assert Matter.objects.get(pk=m.pk).state == State.DISPATCHED
+    assert AuditEntry.objects.filter(action=AuditAction.MATTER_TRANSITION).count() == 2
+    detail = c.get(f"/matters/{m.code}/").content.decode()
+    assert "巴宜区住建局" in detail and 'id="timeline"' in detail

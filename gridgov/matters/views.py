@@ -1,0 +1,216 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gridgov.accounts import roles
+from gridgov.core.errors import ActionError, Invalid, NotFound
+from gridgov.core.scoping import get_visible
+from gridgov.core.views import history_context, paginate, role_required
+from gridgov.people.models import Unit, UnitKind
+from gridgov.regions.models import Region
+
+from . import actions, workflow
+from .forms import FilterForm, ReportForm
+from .models import Category, Matter, Source, State
+
+
+def _can_read(user):
+    return bool(roles.read_paths(user, "matter")) or any(
+        r == roles.Role.DEPARTMENT_HANDLER for r, _p, _u in roles.assignments_with_units(user)
+    )
+
+
+def worklist_queryset(user, data: dict):
+    """The worklist every page and the API use: scoped, filtered, overdue first."""
+    qs = Matter.objects.visible_to(user)
+    if data.get("mine"):
+        qs = qs.awaiting(user)
+    state = data.get("state")
+    if state == "overdue":
+        qs = qs.overdue()
+    elif state in State.values:
+        qs = qs.filter(state=state)
+    elif not state and not data.get("mine"):
+        qs = qs.open()
+    if data.get("category"):
+        qs = qs.filter(category__code=data["category"])
+    if data.get("grid"):
+        path = Region.objects.filter(code=data["grid"]).values_list("path", flat=True).first()
+        qs = qs.under(path) if path else qs.none()
+    return qs.select_related("category", "region", "handling_unit").worklist_order()
+
+
+@role_required
+def worklist(request):
+    if not _can_read(request.user):
+        raise PermissionDenied(_("Your role does not handle matters."))
+    params = request.GET.copy()
+    if not params:
+        params["mine"] = "on"
+    form = FilterForm(params)
+    data = form.cleaned_data if form.is_valid() else {}
+    page = paginate(request, worklist_queryset(request.user, data))
+    return render(
+        request,
+        "matters/worklist.html",
+        {
+            "form": form,
+            "page": page,
+            "categories": Category.objects.filter(active=True),
+            "can_report": bool(roles.write_paths(request.user, "matter")),
+        },
+    )
+
+
+@role_required
+def report(request):
+    if not roles.write_paths(request.user, "matter"):
+        raise PermissionDenied(_("Your role may not report matters."))
+    code = request.POST.get("category") or request.GET.get("category")
+    category = Category.objects.filter(code=code, active=True).first()
+    form = ReportForm(
+        request.POST or None,
+        category=category,
+        initial={"category": code, "place": request.GET.get("place", "")},
+    )
+    if request.method == "POST" and "describe" not in request.POST and form.is_valid():
+        d = form.cleaned_data
+        try:
+            region = None
+            if d["place"]:
+                region = get_visible(Region.objects, request.user, code=d["place"].strip())
+            matter = actions.report_matter(
+                actions.MatterInput(
+                    category=d["category"],
+                    description=d["description"],
+                    source=_source_for(request.user),
+                    region=region,
+                    lat=d["lat"],
+                    lon=d["lon"],
+                    address=d["address"],
+                    attributes=form.attributes(),
+                    priority=d["priority"],
+                ),
+                actor=request.user,
+            )
+        except NotFound:
+            form.add_error("place", _("No such place in your scope."))
+        except ActionError as exc:
+            for e in exc.errors or [{"field": None, "message": exc.message}]:
+                field = e.get("field")
+                field = f"attr_{field}" if f"attr_{field}" in form.fields else field
+                if field == "location":
+                    field = "lat"
+                form.add_error(field if field in form.fields else None, e["message"])
+        else:
+            messages.success(request, _("Matter %(code)s reported.") % {"code": matter.code})
+            return redirect("matters:detail", code=matter.code)
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(
+        request, "matters/report.html", {"form": form, "category": category}, status=status
+    )
+
+
+def _source_for(user) -> str:
+    held = roles.roles_of(user)
+    if roles.Role.GRID_POLICE in held and roles.Role.GRID_WORKER not in held:
+        return Source.GRID_POLICE
+    if roles.Role.HOUSEHOLD_LIAISON in held and roles.Role.GRID_WORKER not in held:
+        return Source.LIAISON
+    return Source.GRID_WORKER
+
+
+def _detail_context(user, matter):
+    allowed = workflow.allowed(user, matter)
+    ctx = {
+        "matter": matter,
+        "events": matter.events.select_related("actor"),
+        "allowed": allowed,
+        "history": history_context(user, matter),
+        "attributes": [
+            (f.get("label") or f["code"], matter.attributes.get(f["code"]))
+            for f in matter.category.fields
+            if f["code"] in matter.attributes
+        ],
+    }
+    names = {t.name for t in allowed}
+    if "dispatch" in names:
+        ctx["units"] = Unit.objects.filter(kind=UnitKind.AGENCY).order_by("name")
+        ctx["default_unit"] = matter.category.default_unit_id
+    if "merge" in names:
+        ctx["duplicates"] = (
+            Matter.objects.visible_to(user)
+            .open()
+            .exclude(pk=matter.pk)
+            .filter(merged_into__isnull=True, region_path__startswith=matter.region_path[:20])
+            .select_related("category")
+            .order_by("-created_at")[:20]
+        )
+    return ctx
+
+
+@role_required
+def detail(request, code):
+    matter = get_visible(
+        Matter.objects.select_related(
+            "category", "region", "handling_unit", "reporter", "handler", "verifier", "merged_into"
+        ),
+        request.user,
+        code=code,
+    )
+    return render(request, "matters/detail.html", _detail_context(request.user, matter))
+
+
+def _fields_from_post(request, name: str) -> dict:
+    post = request.POST
+    fields: dict = {}
+    for key in ("note", "reason"):
+        if post.get(key, "").strip():
+            fields[key] = post[key].strip()
+    if name == "dispatch" and post.get("unit"):
+        unit = Unit.objects.filter(pk=post["unit"]).first() if post["unit"].isdigit() else None
+        if unit is None:
+            raise Invalid(_("No such unit."))
+        fields["unit"] = unit
+    if name == "request_extension" and post.get("until"):
+        try:
+            fields["until"] = datetime.date.fromisoformat(post["until"])
+        except ValueError:
+            raise Invalid(_("Not a valid date.")) from None
+    if name == "evaluate" and post.get("rating"):
+        fields["rating"] = post["rating"]
+    if name == "register" and post.get("priority", "").isdigit():
+        fields["priority"] = int(post["priority"])
+    if name == "merge" and post.get("duplicate_of"):
+        target = Matter.objects.visible_to(request.user).filter(code=post["duplicate_of"]).first()
+        if target is None:
+            raise Invalid(_("No such matter."))
+        fields["duplicate_of"] = target
+    return fields
+
+
+@require_POST
+@role_required
+def act(request, code, name):
+    matter = get_visible(Matter.objects.select_related("category"), request.user, code=code)
+    version = request.POST.get("version", "")
+    try:
+        fields = _fields_from_post(request, name)
+        workflow.transition(
+            matter,
+            name,
+            actor=request.user,
+            version=int(version) if version.isdigit() else None,
+            **fields,
+        )
+    except ActionError as exc:
+        matter.refresh_from_db()
+        ctx = _detail_context(request.user, matter)
+        ctx["error"] = exc.message
+        return render(request, "matters/detail.html", ctx, status=exc.status)
+    messages.success(request, _("Done: %(action)s.") % {"action": workflow.TRANSITIONS[name].label})
+    return redirect("matters:detail", code=code)
