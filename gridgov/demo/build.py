@@ -493,4 +493,8 @@ def build(residents: int = 30_000, seed: int = 2024, log=print) -> DemoSummary:
             )
             if role == Role.SYSTEM_ADMIN:
                 accounts.grant_admin_site(u, actor=ACTOR)
+
+        from . import matters
+
+        matters.build(district, password_hash, rng, log=log)
     return summary
