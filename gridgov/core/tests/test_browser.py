@@ -86,3 +86,59 @@ def test_chinese_first_with_an_english_switch(browser, live_demo):
     page.get_by_role("button", name="English").click()
     expect(page.locator("h1")).to_have_text("Log in")
     context.close()
+
+
+def test_a_matter_through_its_whole_life_with_four_people(browser, live_demo, tmp_path):
+    def as_user(username, width=1280):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        login(page, live_demo.url, username)
+        return context, page
+
+    # 1. the grid worker reports from a phone
+    ctx, page = as_user("worker", 375)
+    page.goto(live_demo.url + "/matters/new/")
+    page.select_option("select[name=category]", "fire-lane")
+    page.click("button[name=describe]")
+    page.fill("textarea[name=description]", "3号楼前消防通道被私家车堵塞")
+    page.fill("input[name=place]", "540402001001001")
+    page.select_option("select[name=attr_blocked_by]", "车辆")
+    page.get_by_role("button", name="上报").click()
+    expect(page.locator("#state")).to_have_text("已上报")
+    code = page.url.rstrip("/").rsplit("/", 1)[-1]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    ctx.close()
+
+    # 2. community staff register and dispatch (to the category's default unit)
+    ctx, page = as_user("community")
+    page.goto(f"{live_demo.url}/matters/{code}/")
+    page.click("#do-register")
+    expect(page.locator("#state")).to_have_text("已立案")
+    expect(page.locator("select[name=unit]")).to_have_value(
+        page.locator("select[name=unit] option", has_text="消防救援大队").get_attribute("value")
+    )
+    page.click("#do-dispatch")
+    expect(page.locator("#state")).to_have_text("已派遣")
+    ctx.close()
+
+    # 3. the fire brigade's handler takes it and reports back; no verify button for them
+    ctx, page = as_user("h02")
+    page.goto(live_demo.url + "/matters/")
+    page.get_by_role("link", name=code).click()
+    page.click("#do-accept")
+    page.fill("#actions form:has(#do-handle) textarea[name=note]", "已联系车主挪车，通道畅通")
+    page.click("#do-handle")
+    expect(page.locator("#state")).to_have_text("已反馈")
+    expect(page.locator("#do-verify")).to_have_count(0)
+    ctx.close()
+
+    # 4. another community worker verifies and closes
+    ctx, page = as_user("cw101")
+    page.goto(f"{live_demo.url}/matters/{code}/")
+    page.click("#do-verify")
+    expect(page.locator("#state")).to_have_text("已核查")
+    page.click("#do-close")
+    expect(page.locator("#state")).to_have_text("已结案")
+    expect(page.locator("#timeline li")).to_have_count(7)
+    page.screenshot(path=str(tmp_path / "matter.png"), full_page=True)
+    ctx.close()

@@ -96,7 +96,10 @@ def test_the_handler_gets_no_verify_button_and_is_refused(world):
     assert 'id="do-verify"' not in page
     response = c.post(f"/matters/{m.code}/do/verify/", {"version": m.version})
     assert response.status_code == 403
-    assert "may not verify" in response.content.decode() or "办理人不得核查" in response.content.decode()
+    assert (
+        "may not verify" in response.content.decode()
+        or "办理人不得核查" in response.content.decode()
+    )
     assert Matter.objects.get(pk=m.pk).state == State.HANDLED
 
 
