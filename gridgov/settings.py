@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "gridgov.regions",
     "gridgov.people",
     "gridgov.matters",
+    "gridgov.notifications",
     "gridgov.api",
     "gridgov.demo",
 ]
@@ -88,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "gridgov.core.context.nav",
+                "gridgov.notifications.views.unread",
             ],
         },
     },

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from gridgov.api.urls import api
 from gridgov.core import views as core_views
+from gridgov.notifications import views as notification_views
 from gridgov.regions import views as region_views
 
 urlpatterns = [
@@ -11,6 +12,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", core_views.audit_list, name="audit"),
+    path("inbox/", notification_views.inbox, name="inbox"),
+    path("inbox/read/", notification_views.read_all, name="inbox_read"),
     path("regions/", include("gridgov.regions.urls")),
     path("people/", include("gridgov.people.urls")),
     path("matters/", include("gridgov.matters.urls")),

@@ -10,6 +10,7 @@ from .roles import Role
 
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
+    phone = models.CharField(_("work phone (for SMS)"), max_length=20, blank=True)
 
     def __str__(self):
         return self.display_name or self.username

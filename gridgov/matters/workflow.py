@@ -207,6 +207,22 @@ def _check(actor, t: Transition, matter: Matter, fields: dict) -> None:
         )
 
 
+def _notify(name: str, matter: Matter, changes: dict, note: str, actor) -> None:
+    from gridgov.notifications import actions as notifications
+    from gridgov.notifications.models import Kind
+
+    if name == "dispatch":
+        unit = changes["handling_unit_id"]
+        users = notifications.unit_handlers(unit, matter.region_path)
+        notifications.notify(users, Kind.DISPATCHED, matter, note, sms=True)
+    elif name == "rework" and matter.handler_id:
+        notifications.notify([matter.handler], Kind.REWORK, matter, note, sms=True)
+    elif name == "request_extension":
+        notifications.notify(
+            notifications.staff_over(matter.region_path), Kind.EXTENSION, matter, note
+        )
+
+
 def transition(matter: Matter, name: str, *, actor, version: int | None = None, **fields):
     """Moves `matter` by transition `name`. `version` is the version the actor saw: if the
     matter changed since, Conflict. Returns the fresh matter."""
@@ -293,6 +309,7 @@ def transition(matter: Matter, name: str, *, actor, version: int | None = None, 
             note=note,
             data=data,
         )
+        _notify(name, matter, changes, note, actor)
         audit.record(
             AuditAction.MATTER_TRANSITION,
             actor=actor,
