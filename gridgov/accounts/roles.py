@@ -67,6 +67,8 @@ WRITE = {
         {R.SYSTEM_ADMIN, R.STREET_STAFF, R.COMMUNITY_STAFF, R.GRID_WORKER, R.GRID_POLICE}
     ),
     "audit": frozenset(),
+    # who calls and runs the street's weekly, monthly and joint meetings
+    "meeting": frozenset({R.SYSTEM_ADMIN, R.OPERATOR, R.STREET_STAFF}),
     # who may report a matter in their scope (the public reports through signs/Open311)
     "matter": frozenset(
         {
@@ -157,6 +159,8 @@ def nav_for(user) -> list[tuple[str, str]]:
         r == Role.DEPARTMENT_HANDLER for r, _p, _u in assignments_with_units(user)
     ):
         items.append(("matters:worklist", _("Matters")))
+    if read_paths(user, "matter"):
+        items.append(("matters:meetings", _("Meetings")))
     if read_paths(user, "region"):
         items.append(("regions:tree", _("Regions")))
     if read_paths(user, "base_data"):

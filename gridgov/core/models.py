@@ -37,6 +37,10 @@ class AuditAction(models.IntegerChoices):
     MATTER_TRANSITION = 401, _("matter moved on")
     CATEGORY_SAVED = 410, _("category saved")
     CALENDAR_DAY_SAVED = 411, _("calendar day saved")
+    MATTER_ESCALATED = 420, _("matter escalated")
+    MEETING_CALLED = 430, _("meeting called")
+    MEETING_HELD = 431, _("meeting attendance recorded")
+    MEETING_RESOLVED = 432, _("meeting resolution recorded")
 
 
 class AuditHead(models.Model):

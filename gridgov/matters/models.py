@@ -128,6 +128,20 @@ class Priority(models.IntegerChoices):
     URGENT = 4, _("urgent")
 
 
+class Tier(models.IntegerChoices):
+    """The escalation ladder (grid → community → street weekly meeting, assigned → monthly
+    meeting, consulted → joint meeting)."""
+
+    GRID = 0, _("grid")
+    COMMUNITY = 1, _("community")
+    WEEKLY = 2, _("weekly meeting (assigned)")
+    MONTHLY = 3, _("monthly meeting (consulted)")
+    JOINT = 4, _("joint meeting (handled jointly)")
+
+
+MEETING_TIERS = (Tier.WEEKLY, Tier.MONTHLY, Tier.JOINT)
+
+
 class MatterQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         """Region scope for governance roles; a department handler sees the matters
@@ -245,6 +259,10 @@ class Matter(InRegion):
     rework_count = models.PositiveSmallIntegerField(_("times returned for rework"), default=0)
     extension_count = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    tier = models.PositiveSmallIntegerField(
+        _("escalation tier"), choices=Tier.choices, default=Tier.GRID, db_index=True
+    )
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
     )
@@ -313,3 +331,57 @@ class MatterEvent(models.Model):
     @property
     def to_state_label(self):
         return State(self.to_state).label
+
+
+class MeetingState(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    HELD = "held", _("held")
+
+
+class Meeting(InRegion):
+    """A street's weekly, monthly or joint meeting. Its agenda is the matters escalated to
+    its tier in its region when it was called; each gets a resolution."""
+
+    scope_kind = "matter"
+
+    tier = models.PositiveSmallIntegerField(
+        _("tier"), choices=[(t.value, t.label) for t in MEETING_TIERS]
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
+    held_on = models.DateField(_("date"))
+    state = models.CharField(
+        _("state"), max_length=8, choices=MeetingState.choices, default=MeetingState.PLANNED
+    )
+    attendance = models.JSONField(_("attendance"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("meeting")
+
+    def __str__(self):
+        return f"{self.region} {self.get_tier_display()} {self.held_on}"
+
+
+class MeetingItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="meeting_items")
+    units = models.ManyToManyField(
+        "people.Unit", blank=True, related_name="+", verbose_name=_("units assigned")
+    )
+    new_deadline = models.DateField(_("new deadline"), null=True, blank=True)
+    note = models.TextField(_("resolution"), blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "matter"], name="uniq_meeting_matter")
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} · {self.matter.code}"

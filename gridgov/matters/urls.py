@@ -1,11 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import meeting_views, views
 
 app_name = "matters"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("new/", views.report, name="report"),
+    path("meetings/", meeting_views.meetings, name="meetings"),
+    path("meetings/<int:pk>/", meeting_views.meeting, name="meeting"),
+    path("meetings/<int:pk>/agenda.xlsx", meeting_views.agenda_xlsx, name="agenda_xlsx"),
+    path("meetings/<int:pk>/attendance/", meeting_views.attendance, name="attendance"),
+    path("meetings/<int:pk>/items/<int:item_id>/", meeting_views.resolve, name="resolve"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/do/<str:name>/", views.act, name="act"),
 ]

@@ -8,8 +8,9 @@ from gridgov.matters.workflow import transition
 from gridgov.notifications.models import Kind, Notification
 
 
-def test_dispatch_and_rework_reach_the_handler(world, settings, tmp_path,
-                                               django_capture_on_commit_callbacks):
+def test_dispatch_and_rework_reach_the_handler(
+    world, settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.VAR_DIR = tmp_path
     handler = world.user("handler")
     handler.phone = "13800000001"
