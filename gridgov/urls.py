@@ -18,6 +18,7 @@ urlpatterns = [
     path("people/", include("gridgov.people.urls")),
     path("matters/", include("gridgov.matters.urls")),
     path("api/", api.urls),
+    path("open311/v2/", include("gridgov.api.open311_urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

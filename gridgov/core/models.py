@@ -12,6 +12,7 @@ class AuditAction(models.IntegerChoices):
     ROLE_REVOKED = 111, _("role revoked")
     TOKEN_CREATED = 120, _("API token created")
     ADMIN_SITE_GRANTED = 130, _("admin site granted")
+    API_CLIENT_CREATED = 140, _("API client registered")
     # 200–299 regions, grids, party organisations
     REGION_CREATED = 200, _("region created")
     REGION_UPDATED = 201, _("region updated")
@@ -135,3 +136,16 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self):
         return f"{self.client} {self.key}"
+
+
+class ApiClient(models.Model):
+    """An outside application (an Open311 client) allowed to submit public reports; only
+    the SHA-256 of its key is stored."""
+
+    name = models.CharField(max_length=64, unique=True)
+    key_digest = models.CharField(max_length=64, unique=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.name

@@ -6,6 +6,8 @@ import dataclasses
 import datetime
 import secrets
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,6 +90,7 @@ class MatterInput:
     attributes: dict = dataclasses.field(default_factory=dict)
     priority: int = Priority.NORMAL
     contact: str = ""  # an anonymous reporter's phone or e-mail, kept private
+    media_url: str = ""
 
 
 def locate_place(data: MatterInput) -> Region:
@@ -122,6 +125,14 @@ def report_matter(data: MatterInput, *, actor) -> Matter:
         raise Invalid(_("Unknown priority."))
     if data.source not in Source.values:
         raise Invalid(_("Unknown source."))
+    if data.media_url:
+        try:
+            URLValidator(schemes=["http", "https"])(data.media_url)
+        except ValidationError:
+            raise Invalid(
+                _("media_url is not a web address."),
+                errors=[{"field": "media_url", "message": _("not a web address")}],
+            ) from None
     attributes, errors = clean_attributes(data.category, data.attributes)
     if errors:
         raise Invalid(_("Some fields are not right."), errors=errors)
@@ -141,6 +152,7 @@ def report_matter(data: MatterInput, *, actor) -> Matter:
             address=data.address[:200],
             description=data.description.strip()[:5000],
             attributes=attributes,
+            media_url=data.media_url[:500],
             reporter=actor if is_user(actor) else None,
             contact_enc=crypto.encrypt(data.contact.strip()),
             contact_masked=crypto.mask_phone(data.contact.strip()) if data.contact else "",

@@ -214,6 +214,7 @@ class Matter(InRegion):
     address = models.CharField(_("address"), max_length=200, blank=True)
     description = models.TextField(_("description"))
     attributes = models.JSONField(_("extra fields"), default=dict, blank=True)
+    media_url = models.URLField(_("photo link"), max_length=500, blank=True)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

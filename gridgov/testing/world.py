@@ -241,5 +241,22 @@ def build_world() -> World:
                 }
             ],
         ),
+        "dumping": Category.objects.create(
+            code="dumping",
+            name="倾倒垃圾",
+            name_en="dumping",
+            group="public_interest",
+            deadline_days=5,
+            public=True,
+            fields=[
+                {
+                    "code": "size",
+                    "label": "面积（平方米）",
+                    "label_en": "area in m²",
+                    "type": "number",
+                    "required": True,
+                }
+            ],
+        ),
     }
     return World(r, users, residents, units, households, categories)

@@ -1,0 +1,170 @@
+"""Open311 GeoReport v2 over real HTTP, in JSON and XML."""
+
+import xml.etree.ElementTree as ET
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+@pytest.fixture(scope="module")
+def key(live_app):
+    return live_app.manage("create-open311-client", "test-app").strip()
+
+
+def get(live_app, path, **params):
+    return httpx.get(f"{live_app.url}/open311/v2/{path}", params=params, timeout=20)
+
+
+def post(live_app, data, fmt="json", **headers):
+    headers.setdefault("Accept-Language", "en")
+    return httpx.post(
+        f"{live_app.url}/open311/v2/requests.{fmt}", data=data, headers=headers, timeout=20
+    )
+
+
+def test_discovery_in_both_formats(live_app):
+    data = get(live_app, "discovery.json").json()
+    assert data["endpoints"][0]["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    root = ET.fromstring(get(live_app, "discovery.xml").content)
+    assert root.tag == "discovery"
+    assert root.find("endpoints/endpoint/formats/format").text == "application/json"
+
+
+def test_services_are_the_public_categories(live_app):
+    services = get(live_app, "services.json").json()
+    codes = {s["service_code"] for s in services}
+    assert codes == {"fire-lane", "dumping"}  # the neighbour-dispute category is not public
+    assert all(isinstance(s["service_code"], str) for s in services)
+    root = ET.fromstring(get(live_app, "services.xml").content)
+    assert {e.text for e in root.findall("service/service_code")} == codes
+
+
+def test_service_definition(live_app):
+    d = get(live_app, "services/fire-lane.json").json()
+    attr = d["attributes"][0]
+    assert attr["code"] == "kind" and attr["datatype"] == "singlevaluelist"
+    assert [v["key"] for v in attr["values"]] == ["车辆", "杂物", "电动车"]
+    root = ET.fromstring(get(live_app, "services/dumping.xml").content)
+    assert root.find("attributes/attribute/required").text == "true"
+    missing = get(live_app, "services/nope.json")
+    assert missing.status_code == 404 and missing.json()[0]["code"] == 404
+    assert ET.fromstring(get(live_app, "services/nope.xml").content).tag == "errors"
+
+
+BASE = {
+    "service_code": "fire-lane",
+    "lat": "29.655",
+    "long": "94.365",
+    "description": "消防通道被占用",
+    "attribute[kind]": "车辆",
+    "phone": "13900001111",
+}
+
+
+def test_post_and_read_back_a_request(live_app, key):
+    created = post(live_app, {**BASE, "api_key": key})
+    assert created.status_code == 201, created.text
+    sr = created.json()[0]
+    assert isinstance(sr["service_request_id"], str) and sr["service_request_id"].startswith(
+        "540402-"
+    )
+    one = get(live_app, f"requests/{sr['service_request_id']}.json").json()[0]
+    assert one["status"] == "open" and one["service_code"] == "fire-lane"
+    assert one["lat"] == 29.655 and "13900001111" not in str(one)  # contact kept private
+    root = ET.fromstring(get(live_app, f"requests/{sr['service_request_id']}.xml").content)
+    assert root.find("request/service_request_id").text == sr["service_request_id"]
+    tok = get(live_app, f"tokens/{sr['token']}.json").json()[0]
+    assert tok["service_request_id"] == sr["service_request_id"]
+    listed = get(live_app, "requests.json", service_request_id=sr["service_request_id"]).json()
+    assert [r["service_request_id"] for r in listed] == [sr["service_request_id"]]
+    opened = get(live_app, "requests.json", status="open", service_code="fire-lane").json()
+    assert sr["service_request_id"] in [r["service_request_id"] for r in opened]
+    assert sr["service_request_id"] not in [
+        r["service_request_id"] for r in get(live_app, "requests.json", status="closed").json()
+    ]
+
+
+def test_post_in_xml(live_app, key):
+    created = post(live_app, {**BASE, "api_key": key, "description": "XML 上报"}, fmt="xml")
+    assert created.status_code == 201
+    root = ET.fromstring(created.content)
+    assert root.tag == "service_requests"
+    assert root.find("request/service_request_id").text.startswith("540402-")
+
+
+@pytest.mark.parametrize(
+    "change, status, words",
+    [
+        ({"api_key": "wrong"}, 403, "api_key"),
+        ({"service_code": "nope"}, 404, "service_code"),
+        ({"service_code": ""}, 400, "service_code"),
+        ({"lat": "10", "long": "10"}, 400, "not in any grid"),
+        ({"lat": "north"}, 400, "lat"),
+        ({"lat": "", "long": "", "address_string": "nowhere"}, 400, "address_string"),
+        ({"service_code": "dumping", "attribute[kind]": ""}, 400, "size"),
+        ({"attribute[kind]": "飞机"}, 400, "kind"),
+        ({"media_url": "javascript:alert(1)"}, 400, "media_url"),
+    ],
+)
+def test_bad_requests_answer_in_the_error_format(live_app, key, change, status, words):
+    data = {**BASE, "api_key": key, **change}
+    before = len(get(live_app, "requests.json").json())
+    for fmt in ("json", "xml"):
+        response = post(live_app, data, fmt=fmt)
+        assert response.status_code == status
+        if fmt == "json":
+            error = response.json()[0]
+            assert error["code"] == status and words in error["description"]
+        else:
+            root = ET.fromstring(response.content)
+            assert root.tag == "errors" and root.find("error/code").text == str(status)
+    assert len(get(live_app, "requests.json").json()) == before
+
+
+def test_an_address_we_know_is_enough(live_app, key):
+    data = {**BASE, "api_key": key, "lat": "", "long": "", "address_string": "1号楼"}
+    created = post(live_app, data)
+    assert created.status_code == 201
+
+
+def test_idempotent_post(live_app, key):
+    data = {**BASE, "api_key": key, "description": "重试"}
+    first = post(live_app, data, **{"Idempotency-Key": "o311-1"})
+    again = post(live_app, data, **{"Idempotency-Key": "o311-1"})
+    assert first.json() == again.json()
+    other = post(live_app, {**data, "description": "别的"}, **{"Idempotency-Key": "o311-1"})
+    assert other.status_code == 409 and other.json()[0]["code"] == 409
+
+
+def test_get_requests_filters(live_app):
+    assert (
+        get(
+            live_app,
+            "requests.json",
+            start_date="2026-01-10T00:00:00Z",
+            end_date="2026-01-01T00:00:00Z",
+        ).status_code
+        == 400
+    )
+    assert (
+        get(
+            live_app,
+            "requests.json",
+            start_date="2025-01-01T00:00:00Z",
+            end_date="2026-01-01T00:00:00Z",
+        ).status_code
+        == 400
+    )
+    assert get(live_app, "requests.json", start_date="yesterday").status_code == 400
+    assert get(live_app, "requests.json", status="maybe").status_code == 400
+    assert get(live_app, "requests.yaml").status_code == 404
+    assert get(live_app, "requests/540402-1900-000000.json").status_code == 404
+
+
+def test_errors_are_in_chinese_unless_asked_otherwise(live_app, key):
+    response = post(
+        live_app, {**BASE, "api_key": key, "lat": "10", "long": "10"}, **{"Accept-Language": ""}
+    )
+    assert "不在任何网格" in response.json()[0]["description"]
