@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from gridgov.api.urls import api
 from gridgov.core import views as core_views
+from gridgov.matters import public_views
 from gridgov.notifications import views as notification_views
 from gridgov.regions import views as region_views
 
@@ -19,6 +20,9 @@ urlpatterns = [
     path("matters/", include("gridgov.matters.urls")),
     path("api/", api.urls),
     path("open311/v2/", include("gridgov.api.open311_urls")),
+    path("s/<slug:code>/", public_views.sign_page, name="public_sign"),
+    path("s/r/<str:receipt>/", public_views.status_page, name="public_status"),
+    path("s/", public_views.status_lookup, name="public_lookup"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

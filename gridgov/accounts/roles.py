@@ -69,6 +69,8 @@ WRITE = {
     "audit": frozenset(),
     # who calls and runs the street's weekly, monthly and joint meetings
     "meeting": frozenset({R.SYSTEM_ADMIN, R.OPERATOR, R.STREET_STAFF}),
+    # who puts up QR-code signs for public reports
+    "sign": frozenset({R.SYSTEM_ADMIN, R.STREET_STAFF}),
     # who may report a matter in their scope (the public reports through signs/Open311)
     "matter": frozenset(
         {
@@ -161,6 +163,7 @@ def nav_for(user) -> list[tuple[str, str]]:
         items.append(("matters:worklist", _("Matters")))
     if read_paths(user, "matter"):
         items.append(("matters:meetings", _("Meetings")))
+        items.append(("matters:signs", _("Signs")))
     if read_paths(user, "region"):
         items.append(("regions:tree", _("Regions")))
     if read_paths(user, "base_data"):

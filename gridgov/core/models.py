@@ -42,6 +42,7 @@ class AuditAction(models.IntegerChoices):
     MEETING_CALLED = 430, _("meeting called")
     MEETING_HELD = 431, _("meeting attendance recorded")
     MEETING_RESOLVED = 432, _("meeting resolution recorded")
+    SIGN_CREATED = 440, _("sign put up")
 
 
 class AuditHead(models.Model):

@@ -386,3 +386,68 @@ class MeetingItem(models.Model):
 
     def __str__(self):
         return f"{self.meeting} · {self.matter.code}"
+
+
+class MatterPhoto(models.Model):
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="photos")
+    event = models.ForeignKey(
+        MatterEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="photos"
+    )
+    path = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=32)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.path
+
+
+class Sign(InRegion):
+    """A QR-code sign (e.g. a procuratorate's protection sign on a greening project): a
+    place, the categories the public may report there, and the unit that receives them."""
+
+    scope_kind = "matter"
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("grid")
+    )
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+    categories = models.ManyToManyField(
+        Category, related_name="signs", verbose_name=_("categories")
+    )
+    receiving_unit = models.ForeignKey(
+        "people.Unit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("receiving unit"),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("sign")
+
+    def __str__(self):
+        return self.name
+
+
+class PublicSubmission(models.Model):
+    """One public submission, kept for rate limiting: who (an HMAC of the address, never
+    the address itself), where and when."""
+
+    client = models.CharField(max_length=64, db_index=True)
+    sign = models.ForeignKey(Sign, null=True, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return f"{self.client} {self.at}"

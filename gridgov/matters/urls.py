@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import meeting_views, views
+from . import meeting_views, public_views, views
 
 app_name = "matters"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("new/", views.report, name="report"),
+    path("signs/", public_views.signs, name="signs"),
+    path("signs/<slug:code>/sheet.svg", public_views.sign_sheet, name="sign_sheet"),
     path("meetings/", meeting_views.meetings, name="meetings"),
     path("meetings/<int:pk>/", meeting_views.meeting, name="meeting"),
     path("meetings/<int:pk>/agenda.xlsx", meeting_views.agenda_xlsx, name="agenda_xlsx"),
@@ -13,4 +15,5 @@ urlpatterns = [
     path("meetings/<int:pk>/items/<int:item_id>/", meeting_views.resolve, name="resolve"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/do/<str:name>/", views.act, name="act"),
+    path("<str:code>/photos/<int:pk>/", public_views.photo, name="photo"),
 ]

@@ -140,7 +140,7 @@ def _detail_context(user, matter):
     names = {t.name for t in allowed}
     if "dispatch" in names:
         ctx["units"] = Unit.objects.filter(kind=UnitKind.AGENCY).order_by("name")
-        ctx["default_unit"] = matter.category.default_unit_id
+        ctx["default_unit"] = matter.handling_unit_id or matter.category.default_unit_id
     if "merge" in names:
         ctx["duplicates"] = (
             Matter.objects.visible_to(user)

@@ -1,0 +1,73 @@
+"""Photos attached to matters: checked by content (JPEG, PNG or WebP, at most 10 MB, at most
+3 a submission), decoded and re-encoded without EXIF so that no location or device data
+leaves the phone that took them, and stored under MEDIA_ROOT. They are served only through
+a scoped view."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from gridgov.core.errors import Invalid
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PHOTOS = 3
+MAX_PIXELS = 40_000_000
+SIGNATURES = {
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+}
+
+
+def sniff(head: bytes) -> str | None:
+    """The real format from the first bytes, whatever the file is called."""
+    for kind, prefixes in SIGNATURES.items():
+        if any(head.startswith(p) for p in prefixes):
+            return kind
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+def clean_photo(upload) -> tuple[bytes, str]:
+    """(re-encoded bytes without EXIF, format) or Invalid with a message for the user."""
+    if upload.size > MAX_BYTES:
+        raise Invalid(_("A photo may be at most 10 MB."))
+    data = upload.read()
+    if len(data) > MAX_BYTES:
+        raise Invalid(_("A photo may be at most 10 MB."))
+    kind = sniff(data[:16])
+    if kind is None:
+        raise Invalid(_("Only JPEG, PNG or WebP photos are accepted."))
+    try:
+        Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()
+            img = ImageOps.exif_transpose(img)  # keep the orientation, drop the rest
+            if kind == "jpeg" and img.mode not in ("RGB", "L"):
+                img = img.convert("RGB")
+            out = io.BytesIO()
+            img.save(
+                out,
+                format={"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}[kind],
+                **({"quality": 88} if kind != "png" else {}),
+            )
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise Invalid(_("The photo cannot be read.")) from None
+    return out.getvalue(), kind
+
+
+def store(data: bytes, kind: str) -> tuple[str, str]:
+    """Writes the bytes under MEDIA_ROOT; returns (relative path, sha256)."""
+    ext = "jpg" if kind == "jpeg" else kind
+    rel = f"matters/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{ext}"
+    path = settings.MEDIA_ROOT / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return rel, hashlib.sha256(data).hexdigest()

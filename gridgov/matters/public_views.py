@@ -1,0 +1,222 @@
+"""The pages behind a QR-code sign (no account needed) and the staff pages for signs."""
+
+import segno
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gridgov.accounts import roles
+from gridgov.core.errors import ActionError, NotFound
+from gridgov.core.scoping import get_visible
+from gridgov.core.views import role_required
+from gridgov.people.models import Unit, UnitKind
+from gridgov.regions.models import Level, Region
+
+from . import public
+from .models import Category, Matter, MatterPhoto, Sign
+
+
+class PublicReportForm(forms.Form):
+    category = forms.ModelChoiceField(
+        Category.objects.none(),
+        label=gettext_lazy("category"),
+        to_field_name="code",
+        empty_label=None,
+    )
+    description = forms.CharField(
+        label=gettext_lazy("description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    contact = forms.CharField(
+        label=gettext_lazy("phone or e-mail (optional, kept private)"),
+        max_length=64,
+        required=False,
+    )
+
+    def __init__(self, *args, sign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = sign.categories.filter(active=True)
+
+
+def _client_address(request) -> str:
+    if getattr(settings, "GRIDGOV_TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def sign_page(request, code):
+    sign = Sign.objects.filter(code=code, active=True).select_related("region").first()
+    if sign is None:
+        raise Http404
+    form = PublicReportForm(request.POST or None, sign=sign)
+    status, error, field_errors = 200, None, []
+    if request.method == "POST":
+        files = request.FILES.getlist("photos")
+        if form.is_valid():
+            d = form.cleaned_data
+            fields = d["category"].fields
+            attributes = {
+                f["code"]: request.POST.getlist(f"attr_{f['code']}")
+                if f.get("type") == "multi"
+                else request.POST.get(f"attr_{f['code']}", "")
+                for f in fields
+            }
+            try:
+                matter = public.submit(
+                    sign,
+                    d["category"],
+                    d["description"],
+                    files,
+                    d["contact"],
+                    _client_address(request),
+                    attributes,
+                )
+            except ActionError as exc:
+                labels = {f["code"]: f.get("label") or f["code"] for f in fields}
+                error, status = exc.message, exc.status
+                field_errors = [
+                    f"{labels.get(e.get('field'), e.get('field'))}: {e['message']}"
+                    for e in exc.errors
+                    if isinstance(e, dict)
+                ]
+            else:
+                return redirect("public_status", receipt=matter.receipt)
+        else:
+            status = 400
+    return render(
+        request,
+        "matters/public_report.html",
+        {
+            "sign": sign,
+            "form": form,
+            "error": error,
+            "field_errors": field_errors,
+            "categories": sign.categories.filter(active=True),
+        },
+        status=status,
+    )
+
+
+def status_page(request, receipt):
+    matter = Matter.objects.filter(receipt=receipt.upper()).select_related("category").first()
+    if matter is None:
+        raise Http404
+    return render(
+        request,
+        "matters/public_status.html",
+        {"matter": matter, "steps": public.public_progress(matter)},
+    )
+
+
+def status_lookup(request):
+    receipt = request.GET.get("receipt", "").strip().upper()
+    if receipt:
+        if Matter.objects.filter(receipt=receipt).exists():
+            return redirect("public_status", receipt=receipt)
+        messages.error(request, _("No report has this receipt code."))
+    return render(request, "matters/public_lookup.html", {"receipt": receipt})
+
+
+@role_required
+def photo(request, code, pk):
+    matter = get_visible(Matter.objects, request.user, code=code)
+    p = MatterPhoto.objects.filter(matter=matter, pk=pk).first()
+    if p is None:
+        raise NotFound(_("Not found."))
+    return FileResponse(open(settings.MEDIA_ROOT / p.path, "rb"), content_type=p.content_type)
+
+
+def _public_url(request, sign) -> str:
+    base = getattr(settings, "GRIDGOV_PUBLIC_URL", "") or request.build_absolute_uri("/")
+    return base.rstrip("/") + f"/s/{sign.code}/"
+
+
+@role_required
+def signs(request):
+    if not roles.read_paths(request.user, "matter"):
+        raise PermissionDenied(_("Your role does not handle matters."))
+    can_add = bool(roles.write_paths(request.user, "sign"))
+    error = None
+    if request.method == "POST":
+        if not can_add:
+            raise PermissionDenied(_("Your role may not put up signs."))
+        p = request.POST
+        try:
+            region = get_visible(Region.objects, request.user, code=p.get("grid", ""))
+            unit = Unit.objects.filter(pk=p.get("unit") or 0).first()
+            if unit is None:
+                raise NotFound(_("No such unit."))
+            lat, lon = float(p.get("lat", "")), float(p.get("lon", ""))
+            cats = Category.objects.filter(code__in=p.getlist("categories"))
+            sign = public.create_sign(
+                p.get("code", ""),
+                p.get("name", ""),
+                region,
+                lat,
+                lon,
+                cats,
+                unit,
+                actor=request.user,
+            )
+        except ValueError:
+            error = _("Latitude and longitude are numbers.")
+        except ActionError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Sign %(code)s put up.") % {"code": sign.code})
+            return redirect("matters:signs")
+    return render(
+        request,
+        "matters/signs.html",
+        {
+            "signs": Sign.objects.visible_to(request.user)
+            .select_related("region", "receiving_unit")
+            .prefetch_related("categories"),
+            "can_add": can_add,
+            "error": error,
+            "grids": Region.objects.visible_to(request.user).filter(level=Level.GRID),
+            "units": Unit.objects.filter(kind__in=[UnitKind.AGENCY, UnitKind.PUBLIC_INSTITUTION]),
+            "categories": Category.objects.filter(public=True, active=True),
+        },
+        status=400 if error else 200,
+    )
+
+
+@role_required
+def sign_sheet(request, code):
+    """A printable A4 sheet (SVG): the sign's name, what may be reported, who receives it,
+    and the QR code of its report page."""
+    sign = get_visible(Sign.objects.select_related("receiving_unit"), request.user, code=code)
+    url = _public_url(request, sign)
+    qr = segno.make(url, error="m")
+    qr_svg = qr.svg_inline(scale=10, border=2, dark="#000")
+    size = qr.symbol_size(scale=10, border=2)[0]
+    x = (595 - 320) / 2
+    lines = [
+        f'<text x="297.5" y="110" font-size="40" text-anchor="middle" font-weight="bold">'
+        f"{escape(_('Scan to report'))}</text>",
+        f'<text x="297.5" y="160" font-size="26" text-anchor="middle">{escape(sign.name)}</text>',
+        f'<g transform="translate({x} 200) scale({320 / size})">{qr_svg}</g>',
+        f'<text x="297.5" y="570" font-size="20" text-anchor="middle">'
+        f"{escape('、'.join(c.name for c in sign.categories.all()))}</text>",
+        f'<text x="297.5" y="610" font-size="18" text-anchor="middle">'
+        f"{escape(_('Received by'))}：{escape(sign.receiving_unit.name)}</text>",
+        f'<text x="297.5" y="650" font-size="14" text-anchor="middle" fill="#555">'
+        f"{escape(url)}</text>",
+    ]
+    svg = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="297mm" '
+        'viewBox="0 0 595 842" font-family="Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif">'
+        '<rect width="595" height="842" fill="#fff"/>'
+        '<rect x="20" y="20" width="555" height="802" fill="none" stroke="#b4232a" '
+        'stroke-width="6"/>' + "".join(lines) + "</svg>"
+    )
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
