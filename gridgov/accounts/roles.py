@@ -164,6 +164,7 @@ def nav_for(user) -> list[tuple[str, str]]:
     if read_paths(user, "matter"):
         items.append(("matters:meetings", _("Meetings")))
         items.append(("matters:signs", _("Signs")))
+        items.append(("matters:kpis", _("Key figures")))
     if read_paths(user, "region"):
         items.append(("regions:tree", _("Regions")))
     if read_paths(user, "base_data"):

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import meeting_views, public_views, views
+from . import kpi_views, meeting_views, public_views, views
 
 app_name = "matters"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("new/", views.report, name="report"),
+    path("kpis/", kpi_views.kpi_page, name="kpis"),
     path("signs/", public_views.signs, name="signs"),
     path("signs/<slug:code>/sheet.svg", public_views.sign_sheet, name="sign_sheet"),
     path("meetings/", meeting_views.meetings, name="meetings"),

@@ -1,0 +1,42 @@
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.accounts import roles
+from gridgov.core.views import role_required
+
+from . import calendar, kpis
+from .models import Matter
+
+
+@role_required
+def kpi_page(request):
+    if not roles.read_paths(request.user, "matter"):
+        raise PermissionDenied(_("Your role does not handle matters."))
+    today = timezone.localdate()
+    error = None
+    try:
+        start = datetime.date.fromisoformat(request.GET.get("start") or f"{today:%Y-%m}-01")
+        end = datetime.date.fromisoformat(request.GET.get("end") or today.isoformat())
+        if end < start:
+            raise ValueError
+    except ValueError:
+        error = _("Give a start date and an end date after it.")
+        start, end = today.replace(day=1), today
+    by = request.GET.get("by", "region")
+    by = by if by in ("total", "unit", "region") else "region"
+    rows = kpis.compute(
+        Matter.objects.visible_to(request.user),
+        calendar.end_of_day(start - datetime.timedelta(days=1)),
+        calendar.end_of_day(end),
+        by=by,
+    )
+    return render(
+        request,
+        "matters/kpis.html",
+        {"rows": rows, "start": start, "end": end, "by": by, "error": error},
+        status=400 if error else 200,
+    )

@@ -1,0 +1,105 @@
+"""KPI formulas on hand-made data (see gridgov.matters.kpis for the definitions)."""
+
+import datetime
+
+from django.test import Client
+
+from gridgov.matters import kpis
+from gridgov.matters.models import Matter
+from gridgov.matters.tests.test_workflow import report
+
+T = datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)
+H = datetime.timedelta(hours=1)
+D = datetime.timedelta(days=1)
+
+
+def make(
+    world,
+    *,
+    registered,
+    deadline,
+    handled=None,
+    closed=None,
+    rework=0,
+    extensions=0,
+    unit="bureau",
+    grid="grid_a1",
+):
+    m = report(world)
+    Matter.objects.filter(pk=m.pk).update(
+        registered_at=registered,
+        deadline=deadline,
+        handled_at=handled,
+        closed_at=closed,
+        rework_count=rework,
+        extension_count=extensions,
+        handling_unit=world.units[unit],
+        region=world.regions[grid],
+        region_path=world.regions[grid].path,
+        state="closed" if closed else ("handled" if handled else "dispatched"),
+    )
+    return m
+
+
+def test_formulas_on_hand_made_data(world):
+    # in June: 5 registered
+    make(world, registered=T, deadline=T + 3 * D, handled=T + 24 * H, closed=T + 2 * D)  # on time
+    make(
+        world, registered=T, deadline=T + 3 * D, handled=T + 96 * H, closed=T + 5 * D, rework=1
+    )  # late, reworked
+    make(world, registered=T + D, deadline=T + 40 * D, handled=T + 2 * D, extensions=1)
+    make(world, registered=T + 2 * D, deadline=T + 5 * D)  # still running, due
+    make(world, registered=T + 3 * D, deadline=T + 60 * D, unit="shop_a1")  # not yet due
+    # outside the period
+    make(world, registered=T - 10 * D, deadline=T, handled=T, closed=T)
+    end = T + 30 * D
+    [total] = kpis.compute(Matter.objects.all(), T, end)
+    assert (total.registered, total.due, total.closed, total.closed_on_time) == (5, 3, 2, 1)
+    assert total.handled == 3 and total.reworked == 1 and total.extended == 1
+    assert total.closure_rate == 0.4
+    assert total.on_time_rate == 0.5
+    assert total.rework_rate == round(1 / 3, 4)
+    assert total.extension_rate == 0.2
+    assert total.average_handling_hours == round((24 + 96 + 24) / 3, 1)
+
+
+def test_as_of_the_end_of_the_period(world):
+    make(world, registered=T, deadline=T + 3 * D, handled=T + 24 * H, closed=T + 40 * D)
+    [june] = kpis.compute(Matter.objects.all(), T, T + 30 * D)
+    assert june.closed == 0 and june.handled == 1  # closed only in July
+    [july] = kpis.compute(Matter.objects.all(), T, T + 60 * D)
+    assert july.closed == 1
+
+
+def test_by_unit_and_by_region(world):
+    make(world, registered=T, deadline=T + D, unit="bureau", grid="grid_a1")
+    make(world, registered=T, deadline=T + D, unit="bureau", grid="grid_b1")
+    make(world, registered=T, deadline=T + D, unit="shop_a1", grid="grid_a2")
+    by_unit = {
+        f.label: f.registered for f in kpis.compute(Matter.objects.all(), T, T + D * 9, by="unit")
+    }
+    assert by_unit == {"巴宜区住建局": 2, "雪域便利店": 1, "total": 3}
+    by_region = {
+        f.label: f.registered for f in kpis.compute(Matter.objects.all(), T, T + D * 9, by="region")
+    }
+    assert by_region == {"觉木街道": 2, "双拥街道": 1, "total": 3}
+
+
+def test_empty_period_has_no_rates(world):
+    [f] = kpis.compute(Matter.objects.all(), T, T + D)
+    assert f.registered == 0 and f.closure_rate is None and f.average_handling_hours is None
+
+
+def test_kpi_page_is_scoped(world):
+    make(world, registered=T, deadline=T + D, grid="grid_a1")
+    make(world, registered=T, deadline=T + D, grid="grid_b1")
+    c = Client()
+    c.force_login(world.users["street_b"])
+    page = c.get("/matters/kpis/", {"start": "2026-06-01", "end": "2026-06-30", "by": "unit"})
+    assert page.status_code == 200
+    assert 'data-registered="1"' in page.content.decode()
+    leader = Client()
+    leader.force_login(world.users["leader"])
+    body = leader.get("/matters/kpis/", {"start": "2026-06-01", "end": "2026-06-30"}).content
+    assert 'data-registered="2"' in body.decode()
+    assert leader.get("/matters/kpis/", {"start": "nope"}).status_code == 400
