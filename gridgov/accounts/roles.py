@@ -69,6 +69,18 @@ WRITE = {
     "audit": frozenset(),
     # who calls and runs the street's weekly, monthly and joint meetings
     "meeting": frozenset({R.SYSTEM_ADMIN, R.OPERATOR, R.STREET_STAFF}),
+    # who records dispute parties and mediation sessions
+    "mediation": frozenset(
+        {
+            R.SYSTEM_ADMIN,
+            R.OPERATOR,
+            R.STREET_STAFF,
+            R.COMMUNITY_STAFF,
+            R.GRID_WORKER,
+            R.GRID_POLICE,
+            R.HOUSEHOLD_LIAISON,
+        }
+    ),
     # who puts up QR-code signs for public reports
     "sign": frozenset({R.SYSTEM_ADMIN, R.STREET_STAFF}),
     # who may report a matter in their scope (the public reports through signs/Open311)

@@ -43,6 +43,8 @@ class AuditAction(models.IntegerChoices):
     MEETING_HELD = 431, _("meeting attendance recorded")
     MEETING_RESOLVED = 432, _("meeting resolution recorded")
     SIGN_CREATED = 440, _("sign put up")
+    DISPUTE_PARTY_ADDED = 450, _("dispute party added")
+    MEDIATION_RECORDED = 451, _("mediation session recorded")
 
 
 class AuditHead(models.Model):

@@ -327,7 +327,13 @@ class MatterEvent(models.Model):
         from .workflow import TRANSITIONS
 
         t = TRANSITIONS.get(self.transition)
-        return t.label if t else _("report")
+        if t:
+            return t.label
+        return {
+            "escalate": _("escalated"),
+            "meeting": _("meeting resolution"),
+            "mediation": _("mediation"),
+        }.get(self.transition, _("report"))
 
     @property
     def to_state_label(self):
@@ -451,3 +457,75 @@ class PublicSubmission(models.Model):
 
     def __str__(self):
         return f"{self.client} {self.at}"
+
+
+class Side(models.TextChoices):
+    APPLICANT = "applicant", _("applicant")
+    RESPONDENT = "respondent", _("respondent")
+    OTHER = "other", _("other party")
+
+
+class Outcome(models.TextChoices):
+    AGREEMENT = "agreement", _("agreement reached")
+    PARTIAL = "partial", _("partial agreement")
+    FAILED = "failed", _("failed")
+
+
+class NextStep(models.TextChoices):
+    NONE = "none", _("none")
+    ESCALATE = "escalate", _("escalate")
+    COURT = "court", _("refer to court")
+
+
+class Dispute(models.Model):
+    """The dispute side of a matter of the dispute group (矛盾纠纷)."""
+
+    matter = models.OneToOneField(
+        Matter, primary_key=True, on_delete=models.CASCADE, related_name="dispute"
+    )
+    referred_to_court = models.BooleanField(_("referred to court"), default=False)
+    follow_up_on = models.DateField(_("follow-up visit"), null=True, blank=True)
+
+    def __str__(self):
+        return str(self.matter)
+
+
+class DisputeParty(models.Model):
+    audit_exclude = ("contact_enc",)
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="parties")
+    name = models.CharField(_("name"), max_length=64)
+    side = models.CharField(_("side"), max_length=16, choices=Side.choices)
+    resident = models.ForeignKey(
+        "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    contact_enc = models.TextField(blank=True)
+    contact_masked = models.CharField(_("contact"), max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class MediationSession(models.Model):
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="sessions")
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    mediators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", verbose_name=_("mediators")
+    )
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    agreement = models.TextField(_("agreement"), blank=True)
+    next_step = models.CharField(
+        _("next step"), max_length=16, choices=NextStep.choices, default=NextStep.NONE
+    )
+    follow_up_on = models.DateField(_("follow-up visit"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["held_on", "id"]
+
+    def __str__(self):
+        return f"{self.dispute} {self.held_on}"

@@ -17,4 +17,6 @@ urlpatterns = [
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/do/<str:name>/", views.act, name="act"),
     path("<str:code>/photos/<int:pk>/", public_views.photo, name="photo"),
+    path("<str:code>/parties/", views.add_party, name="add_party"),
+    path("<str:code>/mediation/", views.record_mediation, name="mediation"),
 ]

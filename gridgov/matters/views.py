@@ -137,6 +137,7 @@ def _detail_context(user, matter):
             if f["code"] in matter.attributes
         ],
     }
+    ctx.update(_dispute_context(user, matter))
     names = {t.name for t in allowed}
     if "dispatch" in names:
         ctx["units"] = Unit.objects.filter(kind=UnitKind.AGENCY).order_by("name")
@@ -214,3 +215,87 @@ def act(request, code, name):
         return render(request, "matters/detail.html", ctx, status=exc.status)
     messages.success(request, _("Done: %(action)s.") % {"action": workflow.TRANSITIONS[name].label})
     return redirect("matters:detail", code=code)
+
+
+def _dispute_context(user, matter) -> dict:
+    from . import disputes
+    from .models import CategoryGroup, NextStep, Outcome, Side
+
+    if matter.category.group != CategoryGroup.DISPUTE:
+        return {}
+    dispute = getattr(matter, "dispute", None)
+    return {
+        "is_dispute": True,
+        "dispute": dispute,
+        "parties": dispute.parties.all() if dispute else [],
+        "sessions": dispute.sessions.prefetch_related("mediators") if dispute else [],
+        "can_mediate": roles.can_write(user, "mediation", matter.region_path),
+        "forces": disputes.mediation_forces(matter),
+        "sides": Side.choices,
+        "outcomes": Outcome.choices,
+        "next_steps": NextStep.choices,
+    }
+
+
+@require_POST
+@role_required
+def add_party(request, code):
+    from . import disputes
+
+    matter = get_visible(Matter.objects.select_related("category"), request.user, code=code)
+    try:
+        disputes.add_party(
+            matter,
+            request.POST.get("name", ""),
+            request.POST.get("side", ""),
+            contact=request.POST.get("contact", ""),
+            actor=request.user,
+        )
+    except ActionError as exc:
+        return _detail_with_error(request, matter, exc)
+    return redirect("matters:detail", code=code)
+
+
+@require_POST
+@role_required
+def record_mediation(request, code):
+    from django.contrib.auth import get_user_model
+
+    from . import disputes
+
+    matter = get_visible(
+        Matter.objects.select_related("category", "region"), request.user, code=code
+    )
+    p = request.POST
+    try:
+        try:
+            held_on = datetime.date.fromisoformat(p.get("held_on", ""))
+            follow = (
+                datetime.date.fromisoformat(p["follow_up_on"]) if p.get("follow_up_on") else None
+            )
+        except ValueError:
+            raise Invalid(_("Not a valid date.")) from None
+        ids = [int(i) for i in p.getlist("mediators") if i.isdigit()]
+        disputes.record_session(
+            matter,
+            held_on=held_on,
+            mediators=get_user_model().objects.filter(pk__in=ids),
+            outcome=p.get("outcome", ""),
+            agreement=p.get("agreement", ""),
+            next_step=p.get("next_step", "none"),
+            follow_up_on=follow,
+            place=p.get("place", ""),
+            actor=request.user,
+        )
+    except ActionError as exc:
+        return _detail_with_error(request, matter, exc)
+    return redirect("matters:detail", code=code)
+
+
+def _detail_with_error(request, matter, exc):
+    matter.refresh_from_db()
+    ctx = _detail_context(request.user, matter)
+    ctx["error"] = exc.message + "".join(
+        f" · {e['message']}" for e in exc.errors if isinstance(e, dict)
+    )
+    return render(request, "matters/detail.html", ctx, status=exc.status)
