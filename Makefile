@@ -45,8 +45,11 @@ test-sqlite: $(STAMP)
 test-pg: $(STAMP)
 	scripts/with-postgres.sh $(BIN)/pytest
 
-bench: $(STAMP)
+# Benchmarks (not part of `make test`): SQLite, then the matter benchmarks on PostgreSQL too.
+bench: $(STAMP) system-deps
 	$(BIN)/python -m bench.foundation
+	$(BIN)/python -m bench.matters
+	GRIDGOV_PG_PORT=54331 GRIDGOV_VAR_DIR=var/bench-pg scripts/with-postgres.sh $(BIN)/python -m bench.matters
 
 # Regenerates the catalogues after strings change; translate in gridgov/locale/zh_Hans, then
 # commit both the .po and the compiled .mo (so that `make run` needs no gettext).

@@ -66,9 +66,8 @@ def square(i: int) -> dict:
     return {"type": "Polygon", "coordinates": [ring]}
 
 
-def generate(log) -> None:
-    rng = random.Random(7)
-    started = time.monotonic()
+def generate_regions() -> list[Region]:
+    """City → district → 10 streets → 100 communities → 5,000 grids with square polygons."""
     with transaction.atomic():
         city = Region(
             path=step(1), depth=1, numchild=1, level=Level.CITY, code="540400", name="林芝市"
@@ -125,6 +124,13 @@ def generate(log) -> None:
         for i, r in enumerate(grid_regions):
             grids.append(Grid(region=r, region_path=r.path, polygon=square(i), area_m2=1.0))
         Grid.objects.bulk_create(grids, batch_size=2000)
+    return grid_regions
+
+
+def generate(log) -> None:
+    rng = random.Random(7)
+    started = time.monotonic()
+    grid_regions = generate_regions()
     log(f"  regions and {len(grid_regions)} grids in {time.monotonic() - started:.0f} s")
     used = set()
     batch = []

@@ -13,6 +13,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", core_views.audit_list, name="audit"),
+    path("healthz", core_views.healthz, name="healthz"),
     path("inbox/", notification_views.inbox, name="inbox"),
     path("inbox/read/", notification_views.read_all, name="inbox_read"),
     path("regions/", include("gridgov.regions.urls")),
