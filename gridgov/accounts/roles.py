@@ -189,6 +189,9 @@ def nav_for(user) -> list[tuple[str, str]]:
         items.append(("people:import", _("Import")))
     if read_paths(user, "audit"):
         items.append(("audit", _("Audit trail")))
+    if is_system_admin(user):
+        items.append(("matters:categories", _("Matter categories")))
+        items.append(("matters:calendar", _("Holiday calendar")))
     return items
 
 

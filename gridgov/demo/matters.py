@@ -13,8 +13,11 @@ from django.utils import timezone
 from gridgov.accounts import actions as accounts
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
+from gridgov.demo.names import person
+from gridgov.matters import disputes, escalation
 from gridgov.matters.actions import MatterInput, report_matter
 from gridgov.matters.models import RUNNING_STATES, Category, Matter, Priority, State
+from gridgov.matters.public import create_sign
 from gridgov.matters.workflow import TRANSITIONS, transition
 from gridgov.people.models import Unit
 from gridgov.regions.models import Level, Region
@@ -291,10 +294,65 @@ def build(district: Region, password_hash: str, rng: random.Random, n: int = 160
             created_at=F("created_at") - shift,
             registered_at=m.registered_at - shift if m.registered_at else None,
             deadline=m.deadline - shift if m.deadline else None,
-            closed_at=m.closed_at - shift + datetime.timedelta(days=2) if m.closed_at else None,
+            handled_at=m.handled_at - shift if m.handled_at else None,
+            closed_at=m.closed_at - shift if m.closed_at else None,
         )
     overdue = Matter.objects.overdue(now).count()
-    log(f"  {count} matters ({overdue} overdue), {len(categories)} categories")
+    escalation.sweep(now)
+    _disputes(rng)
+    signs = _signs(categories, grids, rng)
+    log(
+        f"  {count} matters ({overdue} overdue), {len(categories)} categories, "
+        f"{signs} protection signs"
+    )
+
+
+def _disputes(rng: random.Random) -> None:
+    """Parties and a mediation session for the demo's disputes."""
+    for m in Matter.objects.filter(category__group="dispute").select_related("category", "region")[
+        :20
+    ]:
+        forces = disputes.mediation_forces(m)
+        worker = next((u for u in forces if u.username.startswith(("gw", "worker"))), None)
+        if worker is None:
+            continue
+        disputes.add_party(
+            m, person(rng)[0], "applicant", actor=worker, contact=f"139{rng.randrange(10**8):08d}"
+        )
+        disputes.add_party(m, person(rng)[0], "respondent", actor=worker)
+        outcome = rng.choice(["agreement", "agreement", "partial", "failed"])
+        disputes.record_session(
+            m,
+            held_on=timezone.localdate() - datetime.timedelta(days=rng.randint(1, 20)),
+            mediators=forces[:2],
+            outcome=outcome,
+            agreement="" if outcome == "failed" else "双方同意按协议履行，网格员一周后回访",
+            next_step="escalate" if outcome == "failed" else "none",
+            follow_up_on=timezone.localdate() + datetime.timedelta(days=7),
+            place="网格工作站",
+            actor=worker,
+        )
+
+
+def _signs(categories: dict, grids: list, rng: random.Random) -> int:
+    """The procuratorate's 12 protection signs along the Nyang River greening project."""
+    procuratorate = Unit.objects.get(name="巴宜区人民检察院")
+    street = User.objects.get(username="street")
+    cats = [categories[c] for c in ("dumping", "fire-setting", "logging", "greening-damage")]
+    own = [g for g in grids if g.path.startswith(Region.objects.get(code="540402001").path)]
+    for i in range(12):
+        grid = own[i % len(own)]
+        create_sign(
+            f"nyang-{i + 1:02d}",
+            f"尼洋河绿化工程{i + 1}号保护牌",
+            grid,
+            round(grid.lat + rng.uniform(-0.001, 0.001), 6),
+            round(grid.lon + rng.uniform(-0.001, 0.001), 6),
+            cats,
+            procuratorate,
+            actor=street,
+        )
+    return 12
 
 
 def _assignments(role):

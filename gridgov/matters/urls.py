@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import kpi_views, meeting_views, public_views, views
+from . import catalogue_views, kpi_views, meeting_views, public_views, views
 
 app_name = "matters"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("new/", views.report, name="report"),
     path("kpis/", kpi_views.kpi_page, name="kpis"),
+    path("categories/", catalogue_views.categories, name="categories"),
+    path("calendar/", catalogue_views.calendar_page, name="calendar"),
+    path("calendar/<str:day>/remove/", catalogue_views.calendar_remove, name="calendar_remove"),
     path("signs/", public_views.signs, name="signs"),
     path("signs/<slug:code>/sheet.svg", public_views.sign_sheet, name="sign_sheet"),
     path("meetings/", meeting_views.meetings, name="meetings"),
