@@ -20,6 +20,7 @@ from gridgov.core.models import AuditAction, bump_counter
 from gridgov.regions.locator import get_locator
 from gridgov.regions.models import Level, Region
 
+from . import photos
 from .models import Category, FieldType, Matter, MatterEvent, Priority, Source, State
 
 PLACE_LEVELS = {Level.GRID, Level.COMPOUND, Level.BUILDING}
@@ -91,6 +92,7 @@ class MatterInput:
     priority: int = Priority.NORMAL
     contact: str = ""  # an anonymous reporter's phone or e-mail, kept private
     media_url: str = ""
+    photos: list = dataclasses.field(default_factory=list)  # uploaded files
 
 
 def locate_place(data: MatterInput) -> Region:
@@ -136,6 +138,7 @@ def report_matter(data: MatterInput, *, actor) -> Matter:
     attributes, errors = clean_attributes(data.category, data.attributes)
     if errors:
         raise Invalid(_("Some fields are not right."), errors=errors)
+    cleaned_photos = photos.clean_all(data.photos)
     region = locate_place(data)
     check_write(actor, "matter", region.path, read_kind="matter")
     if is_user(actor) and not roles.can_write(actor, "matter", region.path):
@@ -160,7 +163,7 @@ def report_matter(data: MatterInput, *, actor) -> Matter:
             handling_unit=None,
             receipt=_new_receipt(),
         )
-        MatterEvent.objects.create(
+        event = MatterEvent.objects.create(
             matter=matter,
             transition="report",
             to_state=State.REPORTED,
@@ -168,7 +171,11 @@ def report_matter(data: MatterInput, *, actor) -> Matter:
             actor_label=actor.get_username() if is_user(actor) else str(actor or "system"),
             note=matter.description[:2000],
         )
+        photos.attach(matter, cleaned_photos, event)
         audit.record(
-            AuditAction.MATTER_REPORTED, actor=actor, obj=matter, after=audit.snapshot(matter)
+            AuditAction.MATTER_REPORTED,
+            actor=actor,
+            obj=matter,
+            after={**audit.snapshot(matter), "photos": len(cleaned_photos)},
         )
     return matter

@@ -71,3 +71,26 @@ def store(data: bytes, kind: str) -> tuple[str, str]:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return rel, hashlib.sha256(data).hexdigest()
+
+
+def clean_all(uploads) -> list[tuple[bytes, str]]:
+    uploads = [u for u in uploads or [] if u]
+    if len(uploads) > MAX_PHOTOS:
+        raise Invalid(_("At most 3 photos."))
+    return [clean_photo(u) for u in uploads]
+
+
+def attach(matter, cleaned, event=None) -> None:
+    """Stores cleaned photos for a matter (inside the caller's transaction)."""
+    from .models import MatterPhoto
+
+    for data, kind in cleaned:
+        path, digest = store(data, kind)
+        MatterPhoto.objects.create(
+            matter=matter,
+            event=event,
+            path=path,
+            content_type=f"image/{kind}",
+            size=len(data),
+            sha256=digest,
+        )

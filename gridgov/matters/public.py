@@ -18,8 +18,8 @@ from gridgov.core.errors import ActionError, Invalid
 from gridgov.core.models import AuditAction
 from gridgov.regions.models import Level, Region
 
-from . import actions, photos
-from .models import Category, Matter, MatterPhoto, PublicSubmission, Sign, Source
+from . import actions
+from .models import Category, Matter, PublicSubmission, Sign, Source
 
 WINDOW = datetime.timedelta(hours=1)
 
@@ -108,10 +108,6 @@ def submit(
         raise Invalid(_("This sign is no longer in use."))
     if category not in sign.categories.all():
         raise Invalid(_("Choose one of the sign's categories."))
-    uploads = [u for u in uploads if u]
-    if len(uploads) > photos.MAX_PHOTOS:
-        raise Invalid(_("At most 3 photos."))
-    cleaned = [photos.clean_photo(u) for u in uploads]
     client = client_id(address)
     with transaction.atomic():
         _check_rate(client, sign)
@@ -126,19 +122,11 @@ def submit(
                 address=sign.name,
                 contact=contact or "",
                 attributes={k: v for k, v in (attributes or {}).items() if v not in ("", [])},
+                photos=list(uploads),
             ),
             actor=f"public:sign:{sign.code}",
         )
         Matter.objects.filter(pk=matter.pk).update(handling_unit=sign.receiving_unit)
-        for data, kind in cleaned:
-            path, digest = photos.store(data, kind)
-            MatterPhoto.objects.create(
-                matter=matter,
-                path=path,
-                content_type=f"image/{kind}",
-                size=len(data),
-                sha256=digest,
-            )
         PublicSubmission.objects.create(client=client, sign=sign)
     return Matter.objects.get(pk=matter.pk)
 

@@ -94,6 +94,7 @@ def report(request):
                     address=d["address"],
                     attributes=form.attributes(),
                     priority=d["priority"],
+                    photos=request.FILES.getlist("photos"),
                 ),
                 actor=request.user,
             )
@@ -172,6 +173,8 @@ def _fields_from_post(request, name: str) -> dict:
     for key in ("note", "reason"):
         if post.get(key, "").strip():
             fields[key] = post[key].strip()
+    if request.FILES.getlist("photos"):
+        fields["photos"] = request.FILES.getlist("photos")
     if name == "dispatch" and post.get("unit"):
         unit = Unit.objects.filter(pk=post["unit"]).first() if post["unit"].isdigit() else None
         if unit is None:

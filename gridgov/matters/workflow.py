@@ -230,6 +230,9 @@ def transition(matter: Matter, name: str, *, actor, version: int | None = None, 
     if t is None:
         raise NotFound(_("No such action."))
     _check(actor, t, matter, fields)
+    from . import photos
+
+    cleaned_photos = photos.clean_all(fields.get("photos"))
     if version is not None and version != matter.version:
         raise Conflict(_("Someone else changed this matter meanwhile; reload and try again."))
     now = timezone.now()
@@ -299,7 +302,7 @@ def transition(matter: Matter, name: str, *, actor, version: int | None = None, 
         )
         if not updated:
             raise Conflict(_("Someone else changed this matter meanwhile; reload and try again."))
-        MatterEvent.objects.create(
+        event = MatterEvent.objects.create(
             matter=matter,
             transition=name,
             from_state=matter.state,
@@ -309,6 +312,7 @@ def transition(matter: Matter, name: str, *, actor, version: int | None = None, 
             note=note,
             data=data,
         )
+        photos.attach(matter, cleaned_photos, event)
         _notify(name, matter, changes, note, actor)
         audit.record(
             AuditAction.MATTER_TRANSITION,
