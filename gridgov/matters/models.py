@@ -151,7 +151,10 @@ class MatterQuerySet(ScopedQuerySet):
             q |= under("region_path", p)
         for role, path, unit_id in roles.assignments_with_units(user):
             if role == Role.DEPARTMENT_HANDLER and unit_id:
-                q |= under("region_path", path) & Q(handling_unit_id=unit_id)
+                # The unit is the selective part (a handler's region is usually the whole
+                # district): a LIKE prefix keeps the planners on the unit's index instead
+                # of a range over every matter of the district (540 ms → 60 ms at 1M).
+                q |= Q(handling_unit_id=unit_id, region_path__startswith=path)
         return self.filter(q)
 
     def open(self):
@@ -173,15 +176,12 @@ class MatterQuerySet(ScopedQuerySet):
             if states:
                 q |= under("region_path", path) & Q(state__in=states)
             if unit_states and units.get((role, path)):
-                q |= (
-                    under("region_path", path)
-                    & Q(state__in=unit_states)
-                    & Q(handling_unit_id=units[(role, path)])
+                q |= Q(
+                    handling_unit_id=units[(role, path)],
+                    state__in=unit_states,
+                    region_path__startswith=path,  # see visible_to: the unit's index leads
                 )
-            if role in {
-                R
-                for R in (Role.SYSTEM_ADMIN, Role.OPERATOR, Role.STREET_STAFF, Role.COMMUNITY_STAFF)
-            }:
+            if role in (Role.SYSTEM_ADMIN, Role.OPERATOR, Role.STREET_STAFF, Role.COMMUNITY_STAFF):
                 q |= under("region_path", path) & Q(extension_until__isnull=False)
         return self.filter(q)
 

@@ -137,22 +137,38 @@ def test_photos_on_report_and_on_handling(world, settings, tmp_path):
         return f
 
     c = client_for(world, "worker_a1")
-    ok = c.post("/matters/new/", {"category": "fire-lane", "description": "有照片",
-                                  "place": "540402001001001", "priority": "2",
-                                  "photos": [jpeg("a.jpg"), jpeg("b.jpg")]})
+    ok = c.post(
+        "/matters/new/",
+        {
+            "category": "fire-lane",
+            "description": "有照片",
+            "place": "540402001001001",
+            "priority": "2",
+            "photos": [jpeg("a.jpg"), jpeg("b.jpg")],
+        },
+    )
     assert ok.status_code == 302
     m = Matter.objects.get()
     assert MatterPhoto.objects.filter(matter=m).count() == 2
     bad = io.BytesIO(b"not a photo")
     bad.name = "c.jpg"
-    refused = c.post("/matters/new/", {"category": "fire-lane", "description": "坏照片",
-                                       "place": "540402001001001", "priority": "2",
-                                       "photos": [bad]})
+    refused = c.post(
+        "/matters/new/",
+        {
+            "category": "fire-lane",
+            "description": "坏照片",
+            "place": "540402001001001",
+            "priority": "2",
+            "photos": [bad],
+        },
+    )
     assert refused.status_code == 400 and Matter.objects.count() == 1
     m = to_state(world, m, State.IN_HAND)
     h = client_for(world, "handler")
-    done = h.post(f"/matters/{m.code}/do/handle/", {"version": m.version, "note": "已处理",
-                                                   "photos": [jpeg("after.jpg")]})
+    done = h.post(
+        f"/matters/{m.code}/do/handle/",
+        {"version": m.version, "note": "已处理", "photos": [jpeg("after.jpg")]},
+    )
     assert done.status_code == 302
     assert MatterPhoto.objects.filter(matter=m, event__transition="handle").count() == 1
     page = c.get(f"/matters/{m.code}/").content.decode()
