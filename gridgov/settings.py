@@ -153,6 +153,18 @@ SESSION_COOKIE_SECURE = os.environ.get("GRIDGOV_SECURE_COOKIES", "") == "1"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
+# The public address printed on QR-code signs; the request's own host when empty.
+GRIDGOV_PUBLIC_URL = os.environ.get("GRIDGOV_PUBLIC_URL", "")
+# Public submissions allowed per hour from one client address, and at one sign.
+GRIDGOV_PUBLIC_PER_ADDRESS = int(os.environ.get("GRIDGOV_PUBLIC_PER_ADDRESS", "5"))
+GRIDGOV_PUBLIC_PER_SIGN = int(os.environ.get("GRIDGOV_PUBLIC_PER_SIGN", "60"))
+# Behind a reverse proxy that sets X-Forwarded-For (and strips it from clients): "1".
+GRIDGOV_TRUST_X_FORWARDED_FOR = os.environ.get("GRIDGOV_TRUST_X_FORWARDED_FOR", "") == "1"
+# Dotted path of the SMS gateway class (see gridgov/notifications/sms.py).
+GRIDGOV_SMS_GATEWAY = os.environ.get(
+    "GRIDGOV_SMS_GATEWAY", "gridgov.notifications.sms.LogFileGateway"
+)
+
 # Overlap allowed between two grids before an import is refused, in square metres.
 GRIDGOV_GRID_OVERLAP_TOLERANCE_M2 = float(os.environ.get("GRIDGOV_GRID_OVERLAP_M2", "1.0"))
 

@@ -176,3 +176,35 @@ def act(request, code: str, name: str, payload: TransitionIn):
         fields["duplicate_of"] = _fetch(request.user, payload.duplicate_of)
     m = workflow.transition(m, name, actor=request.user, version=payload.version, **fields)
     return matter_out(_fetch(request.user, code), request.user)
+
+
+class KpiOut(Schema):
+    label: str
+    registered: int
+    due: int
+    closed: int
+    closed_on_time: int
+    closure_rate: float | None
+    on_time_rate: float | None
+    rework_rate: float | None
+    extension_rate: float | None
+    average_handling_hours: float | None
+
+
+@router.get("/matters-kpis", response=list[KpiOut])
+def matter_kpis(request, start: datetime.date, end: datetime.date, by: str = "total"):
+    """Key figures for matters registered from `start` to `end` (inclusive), as they stood
+    at the end; `by` is total, unit or region. Formulas: docs/matters.md."""
+    from . import calendar, kpis
+
+    if end < start:
+        raise Invalid(_("Give a start date and an end date after it."))
+    if by not in ("total", "unit", "region"):
+        raise Invalid(_("by is total, unit or region."))
+    rows = kpis.compute(
+        Matter.objects.visible_to(request.user),
+        calendar.end_of_day(start - datetime.timedelta(days=1)),
+        calendar.end_of_day(end),
+        by=by,
+    )
+    return [r.as_dict() for r in rows]

@@ -103,3 +103,17 @@ def test_kpi_page_is_scoped(world):
     body = leader.get("/matters/kpis/", {"start": "2026-06-01", "end": "2026-06-30"}).content
     assert 'data-registered="2"' in body.decode()
     assert leader.get("/matters/kpis/", {"start": "nope"}).status_code == 400
+
+
+def test_kpi_api(world):
+    make(world, registered=T, deadline=T + D, grid="grid_a1")
+    c = Client()
+    c.force_login(world.users["leader"])
+    rows = c.get(
+        "/api/matters-kpis", {"start": "2026-06-01", "end": "2026-06-30", "by": "unit"}
+    ).json()
+    assert rows[-1]["label"] == "total" and rows[-1]["registered"] == 1
+    assert (
+        c.get("/api/matters-kpis", {"start": "2026-06-30", "end": "2026-06-01"}).status_code == 400
+    )
+    assert c.get("/api/matters-kpis", {"start": "x", "end": "2026-06-01"}).status_code == 400
