@@ -98,34 +98,28 @@ WRITE = {
 }
 
 
-def _assignments(user) -> list[tuple[str, str]]:
-    """[(role, region_path)] for the user, cached on the user object for the request."""
+def all_assignments(user) -> list[tuple[str, str, int | None]]:
+    """[(role, region_path, unit_id)] for the user, cached on the user object."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     cached = getattr(user, "_gridgov_assignments", None)
     if cached is None:
         from .models import RoleAssignment
 
-        cached = list(RoleAssignment.objects.filter(user=user).values_list("role", "region__path"))
+        cached = list(
+            RoleAssignment.objects.filter(user=user).values_list("role", "region__path", "unit_id")
+        )
         user._gridgov_assignments = cached
     return cached
 
 
-def assignments_with_units(user) -> list[tuple[str, str, int | None]]:
-    """[(role, region_path, unit_id)], for roles bound to a unit (department handlers)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    cached = getattr(user, "_gridgov_unit_assignments", None)
-    if cached is None:
-        from .models import RoleAssignment
+def _assignments(user) -> list[tuple[str, str]]:
+    return [(role, path) for role, path, _unit in all_assignments(user)]
 
-        cached = list(
-            RoleAssignment.objects.filter(user=user, unit__isnull=False).values_list(
-                "role", "region__path", "unit_id"
-            )
-        )
-        user._gridgov_unit_assignments = cached
-    return cached
+
+def assignments_with_units(user) -> list[tuple[str, str, int]]:
+    """[(role, region_path, unit_id)] for roles bound to a unit (department handlers)."""
+    return [a for a in all_assignments(user) if a[2]]
 
 
 def _minimal(paths) -> list[str]:

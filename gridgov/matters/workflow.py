@@ -152,17 +152,12 @@ TRANSITIONS: dict[str, Transition] = {
 
 
 def _role_ok(actor, t: Transition, matter: Matter) -> bool:
-    for role, path, unit_id in _assignments(actor):
+    for role, path, unit_id in roles.all_assignments(actor):
         if role in t.roles and matter.region_path.startswith(path):
             if t.unit_bound and unit_id != matter.handling_unit_id:
                 continue
             return True
     return False
-
-
-def _assignments(actor):
-    units = {(r, p): u for r, p, u in roles.assignments_with_units(actor)}
-    return [(r, p, units.get((r, p))) for r, p in roles._assignments(actor)]
 
 
 def _rule_broken(rule: str, actor, matter: Matter) -> bool:
