@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "gridgov.people",
     "gridgov.matters",
     "gridgov.notifications",
+    "gridgov.enforcement",
     "gridgov.api",
     "gridgov.demo",
 ]

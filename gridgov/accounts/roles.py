@@ -52,6 +52,7 @@ READ = {
     # department handlers see matters too, but only those dispatched to their unit
     # (gridgov.matters.models.MatterQuerySet adds them)
     "matter": GOVERNANCE,
+    "enforcement": frozenset({R.SYSTEM_ADMIN, R.COURT_OFFICER, R.COURT_FINANCE, R.LEADER}),
 }
 # ... and written by. Leaders read everything in scope and write nothing.
 WRITE = {

@@ -1,0 +1,298 @@
+"""The case-funds ledger: every yuan from payment notice to payout, in integer fen.
+
+All posting goes through `post`, which checks that the legs balance, locks the accounts it
+touches (in a fixed order) and refuses anything that would take a case, suspense or
+in-transit account below zero, then writes the entry unsealed, its legs, and seals it — the
+database re-checks the balance (see migration 0002). Entries are hash-chained like the audit
+trail; a correction is a reversing entry, and an entry is reversed at most once (a unique
+key on `reverses`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import json
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.core.actions import is_user
+from gridgov.core.errors import Conflict, Invalid
+
+from .models import Account, AccountKind, EnforcementCase, JournalEntry, LedgerHead, Leg
+
+GENESIS = "0" * 64
+K = AccountKind
+
+
+def system_account(kind: str) -> Account:
+    account = Account.objects.filter(kind=kind, case__isnull=True).first()
+    if account is None:
+        try:
+            with transaction.atomic():
+                account = Account.objects.create(kind=kind)
+        except IntegrityError:
+            account = Account.objects.get(kind=kind, case__isnull=True)
+    return account
+
+
+def case_account(case: EnforcementCase) -> Account:
+    account = Account.objects.filter(case=case).first()
+    if account is None:
+        try:
+            with transaction.atomic():
+                account = Account.objects.create(kind=K.CASE, case=case)
+        except IntegrityError:
+            account = Account.objects.get(case=case)
+    return account
+
+
+def balance(account: Account) -> int:
+    total = (
+        Leg.objects.filter(account=account, entry__sealed=True).aggregate(s=Sum("amount_fen"))["s"]
+        or 0
+    )
+    return total if account.kind == K.CUSTODY else -total
+
+
+def _canonical(entry: JournalEntry, legs: list[tuple[int, int]]) -> bytes:
+    payload = [
+        entry.prev_hash,
+        entry.kind,
+        entry.memo,
+        entry.case_id,
+        entry.reverses_id,
+        entry.created_at.astimezone(datetime.UTC).isoformat(),
+        entry.actor_label,
+        sorted(legs),
+    ]
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _hash(entry: JournalEntry, legs: list[tuple[int, int]]) -> str:
+    return hashlib.sha256(_canonical(entry, legs)).hexdigest()
+
+
+def _label(actor) -> str:
+    return actor.get_username() if is_user(actor) else str(actor or "system")
+
+
+def post(
+    kind: str,
+    legs: list[tuple[Account, int]],
+    *,
+    actor,
+    case=None,
+    memo: str = "",
+    reverses: JournalEntry | None = None,
+) -> JournalEntry:
+    """Posts one balanced entry, or raises Invalid and posts nothing."""
+    if len(legs) < 2:
+        raise Invalid(_("An entry has at least two legs."))
+    for _account, amount in legs:
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount == 0:
+            raise Invalid(_("Amounts are whole, non-zero numbers of fen."))
+    if sum(a for _acc, a in legs) != 0:
+        raise Invalid(_("The legs of an entry must sum to zero."))
+    with transaction.atomic():
+        head = LedgerHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            LedgerHead.objects.get_or_create(pk=1)
+            head = LedgerHead.objects.select_for_update().get(pk=1)
+        ids = sorted({a.pk for a, _amt in legs})
+        locked = {
+            a.pk: a for a in Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        }
+        for pk in ids:
+            account = locked[pk]
+            if account.kind == K.CUSTODY:
+                continue
+            change = -sum(amt for a, amt in legs if a.pk == pk)
+            if balance(account) + change < 0:
+                raise Invalid(_("Not enough money in %(account)s.") % {"account": account})
+        entry = JournalEntry(
+            kind=kind,
+            memo=memo[:200],
+            case=case,
+            reverses=reverses,
+            created_at=timezone.now(),
+            actor_label=_label(actor)[:150],
+            prev_hash=head.last_hash or GENESIS,
+        )
+        entry.hash = _hash(entry, [(a.pk, amt) for a, amt in legs])
+        try:
+            with transaction.atomic():
+                entry.save()
+        except IntegrityError:
+            raise Conflict(_("This entry has already been reversed.")) from None
+        Leg.objects.bulk_create([Leg(entry=entry, account=a, amount_fen=amt) for a, amt in legs])
+        JournalEntry.objects.filter(pk=entry.pk).update(sealed=True)
+        entry.sealed = True
+        LedgerHead.objects.filter(pk=1).update(last_id=entry.pk, last_hash=entry.hash)
+    return entry
+
+
+# --- the operations ---------------------------------------------------------------------------
+
+
+def _positive(amount) -> int:
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        raise Invalid(_("An amount is a positive whole number of fen."))
+    return amount
+
+
+def receive(amount: int, *, case: EnforcementCase | None, actor, memo: str = ""):
+    """Money arrived in custody: for a case, or (unknown or expired code) into suspense."""
+    _positive(amount)
+    target = case_account(case) if case else system_account(K.SUSPENSE)
+    return post(
+        "receive",
+        [(system_account(K.CUSTODY), amount), (target, -amount)],
+        actor=actor,
+        case=case,
+        memo=memo,
+    )
+
+
+def assign_suspense(amount: int, case: EnforcementCase, *, actor, memo: str = ""):
+    _positive(amount)
+    return post(
+        "assign_suspense",
+        [(system_account(K.SUSPENSE), amount), (case_account(case), -amount)],
+        actor=actor,
+        case=case,
+        memo=memo,
+    )
+
+
+def start_payout(amount: int, case: EnforcementCase, *, actor, memo: str = ""):
+    """Phase one of a payout: the money leaves the case for 'in transit'."""
+    _positive(amount)
+    return post(
+        "payout_pending",
+        [(case_account(case), amount), (system_account(K.IN_TRANSIT), -amount)],
+        actor=actor,
+        case=case,
+        memo=memo,
+    )
+
+
+def settle_payout(amount: int, case: EnforcementCase, *, actor, memo: str = ""):
+    """The bank paid it: in transit and custody both go down."""
+    _positive(amount)
+    return post(
+        "payout_posted",
+        [(system_account(K.IN_TRANSIT), amount), (system_account(K.CUSTODY), -amount)],
+        actor=actor,
+        case=case,
+        memo=memo,
+    )
+
+
+def void_payout(amount: int, case: EnforcementCase, *, actor, memo: str = ""):
+    """The bank failed it: the money goes back to the case."""
+    _positive(amount)
+    return post(
+        "payout_voided",
+        [(system_account(K.IN_TRANSIT), amount), (case_account(case), -amount)],
+        actor=actor,
+        case=case,
+        memo=memo,
+    )
+
+
+def reverse(entry: JournalEntry, *, actor, memo: str = "") -> JournalEntry:
+    """The correction of an entry: the same legs with opposite signs, once."""
+    if entry.reverses_id is not None:
+        raise Invalid(_("A reversal is not reversed; post a new entry instead."))
+    if JournalEntry.objects.filter(reverses=entry).exists():
+        raise Conflict(_("This entry has already been reversed."))
+    legs = [(leg.account, -leg.amount_fen) for leg in entry.legs.select_related("account")]
+    return post(
+        "reversal",
+        legs,
+        actor=actor,
+        case=entry.case,
+        reverses=entry,
+        memo=memo or f"reverses #{entry.pk}",
+    )
+
+
+# --- reconciliation ----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class CheckResult:
+    ok: bool
+    problems: list[str]
+    custody: int
+    cases: int
+    suspense: int
+    in_transit: int
+    fees: int
+    entries: int
+
+
+def check() -> CheckResult:
+    """Proves Σ cases + suspense + in transit + fees = custody, every entry balanced, and
+    the chain intact; lists every problem found."""
+    problems = []
+    sums = dict(
+        Leg.objects.filter(entry__sealed=True)
+        .values("account__kind")
+        .annotate(s=Sum("amount_fen"))
+        .values_list("account__kind", "s")
+    )
+    custody = sums.get(K.CUSTODY, 0)
+    parts = {k: -(sums.get(k, 0)) for k in (K.CASE, K.SUSPENSE, K.IN_TRANSIT, K.FEES)}
+    if custody != sum(parts.values()):
+        problems.append(
+            _("custody %(c)d ≠ cases + suspense + in transit + fees %(s)d")
+            % {"c": custody, "s": sum(parts.values())}
+        )
+    unbalanced = (
+        Leg.objects.values("entry_id")
+        .annotate(s=Sum("amount_fen"), n=Count("id"))
+        .exclude(s=0, n__gte=2)
+    )
+    for row in unbalanced:
+        problems.append(_("entry #%(id)d is unbalanced") % {"id": row["entry_id"]})
+    for entry_id in JournalEntry.objects.filter(sealed=False).values_list("id", flat=True):
+        problems.append(_("entry #%(id)d was never sealed (not counted)") % {"id": entry_id})
+    negative = [a for a in Account.objects.exclude(kind=K.CUSTODY) if balance(a) < 0]
+    for a in negative:
+        problems.append(_("%(account)s is below zero") % {"account": a})
+    prev, count = GENESIS, 0
+    legs_by_entry: dict[int, list] = {}
+    for entry_id, account_id, amount in Leg.objects.values_list(
+        "entry_id", "account_id", "amount_fen"
+    ):
+        legs_by_entry.setdefault(entry_id, []).append((account_id, amount))
+    for entry in JournalEntry.objects.filter(sealed=True).order_by("id").iterator():
+        count += 1
+        if entry.prev_hash != prev or _hash(entry, legs_by_entry.get(entry.pk, [])) != entry.hash:
+            problems.append(_("the chain breaks at entry #%(id)d") % {"id": entry.pk})
+            break
+        prev = entry.hash
+    head = LedgerHead.objects.filter(pk=1).first()
+    if (
+        head
+        and head.last_hash
+        and head.last_hash != prev
+        and not any("chain" in p for p in problems)
+    ):
+        problems.append(_("the newest entries are missing"))
+    return CheckResult(
+        not problems,
+        problems,
+        custody,
+        parts[K.CASE],
+        parts[K.SUSPENSE],
+        parts[K.IN_TRANSIT],
+        parts[K.FEES],
+        count,
+    )

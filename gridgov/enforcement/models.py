@@ -1,0 +1,161 @@
+"""Court enforcement: courts, cases, and the case-funds ledger (一案一账户).
+
+Money is integer fen. The ledger is double-entry: every journal entry has at least two legs
+that sum to zero. Legs are signed from the custody (bank) account's point of view: money
+arriving in custody is +X on custody and −X on the account that now owes it (a case, the
+suspense account, payouts in transit, fees). So custody's balance is the sum of its legs,
+and every other account's balance is minus the sum of its legs; the books balance when
+custody = Σ cases + suspense + in transit + fees.
+
+The database itself refuses an unbalanced entry, any change to a posted entry or leg, and a
+second reversal of an entry (see migration 0002). See docs/enforcement.md.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.core.scoping import InRegion, ScopedQuerySet
+
+
+class Court(InRegion):
+    scope_kind = "enforcement"
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+
+    def __str__(self):
+        return self.name
+
+
+class CaseState(models.TextChoices):
+    FILED = "filed", _("filed")
+    ENFORCING = "enforcing", _("enforcing")
+    SUSPENDED = "suspended", _("suspended")
+    CLOSED = "closed", _("closed")
+
+
+class CaseKind(models.TextChoices):
+    FIRST = "first", _("first enforcement (首执)")
+    RESUMED = "resumed", _("resumed (恢复)")
+    PRESERVATION = "preservation", _("preservation (保全)")
+    PROPERTY_PENALTY = "property_penalty", _("property penalty (财产刑)")
+
+
+class EnforcementCase(InRegion):
+    scope_kind = "enforcement"
+
+    court = models.ForeignKey(Court, on_delete=models.PROTECT, related_name="cases")
+    number = models.CharField(_("case number"), max_length=64, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=CaseKind.choices)
+    applicant = models.CharField(_("applicant"), max_length=200)
+    respondent = models.CharField(_("respondent"), max_length=200)
+    amount_fen = models.BigIntegerField(_("amount applied for (fen)"))
+    filed_on = models.DateField(_("filed on"))
+    state = models.CharField(
+        _("state"), max_length=16, choices=CaseState.choices, default=CaseState.FILED
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_fen__gte=0), name="case_amount_not_negative"
+            )
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class AccountKind(models.TextChoices):
+    CUSTODY = "custody", _("custody (bank) account")
+    CASE = "case", _("case account")
+    SUSPENSE = "suspense", _("unclaimed funds (suspense)")
+    IN_TRANSIT = "in_transit", _("payouts in transit")
+    FEES = "fees", _("fees")
+
+
+class Account(models.Model):
+    kind = models.CharField(_("kind"), max_length=16, choices=AccountKind.choices)
+    case = models.OneToOneField(
+        EnforcementCase, null=True, blank=True, on_delete=models.PROTECT, related_name="account"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="case", case__isnull=False)
+                | (~models.Q(kind="case") & models.Q(case__isnull=True)),
+                name="account_case_iff_case_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=~models.Q(kind="case"),
+                name="one_system_account_per_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}{f' {self.case}' if self.case_id else ''}"
+
+
+class JournalEntry(models.Model):
+    """Insert-only. On SQLite an entry is written unsealed, its legs added, then sealed;
+    the seal checks the balance (see the migration). Balances count sealed entries only."""
+
+    kind = models.CharField(max_length=24)
+    memo = models.CharField(max_length=200, blank=True)
+    case = models.ForeignKey(
+        EnforcementCase, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    sealed = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+    actor_label = models.CharField(max_length=150)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.kind}"
+
+
+class Leg(models.Model):
+    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="legs")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="legs")
+    amount_fen = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "entry"])]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(amount_fen=0), name="leg_not_zero")
+        ]
+
+    def __str__(self):
+        return f"{self.account}: {self.amount_fen}"
+
+
+class LedgerHead(models.Model):
+    """One row: the newest entry's hash; locking it orders concurrent posters."""
+
+    last_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="")
+
+    def __str__(self):
+        return f"ledger head #{self.last_id}"
