@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from gridgov.api.urls import api
 from gridgov.core import views as core_views
+from gridgov.enforcement import views as enforcement_views
 from gridgov.matters import public_views
 from gridgov.notifications import views as notification_views
 from gridgov.regions import views as region_views
@@ -24,6 +25,11 @@ urlpatterns = [
     path("s/<slug:code>/", public_views.sign_page, name="public_sign"),
     path("s/r/<str:receipt>/", public_views.status_page, name="public_status"),
     path("s/", public_views.status_lookup, name="public_lookup"),
+    path(
+        "enforcement/notify/<slug:provider>/",
+        enforcement_views.payment_notice,
+        name="payment_notice",
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -159,3 +159,82 @@ class LedgerHead(models.Model):
 
     def __str__(self):
         return f"ledger head #{self.last_id}"
+
+
+class PaymentProvider(models.Model):
+    """A payment channel (a bank, WeChat Pay …) that sends signed notices. The shared
+    secret is stored encrypted with GRIDGOV_DATA_KEY."""
+
+    name = models.SlugField(max_length=32, unique=True)
+    secret_enc = models.TextField()
+    active = models.BooleanField(default=True)
+
+    def __str__(self):
+        return self.name
+
+
+class PaymentCode(models.Model):
+    """一案一码: the code a debtor pays a case with."""
+
+    case = models.ForeignKey(
+        EnforcementCase, on_delete=models.PROTECT, related_name="payment_codes"
+    )
+    code = models.CharField(max_length=16, unique=True)
+    amount_due_fen = models.BigIntegerField()
+    expires_on = models.DateField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.code
+
+
+class NoticeStatus(models.TextChoices):
+    RECEIVED = "received", _("received")
+    REJECTED = "rejected", _("rejected")
+    APPLIED = "applied", _("applied")
+    SUSPENSE = "suspense", _("applied to suspense")
+    DUPLICATE = "duplicate", _("duplicate (already applied)")
+    CONFLICT = "conflict", _("conflict (same transaction, different amount)")
+
+
+class PaymentNotice(models.Model):
+    """Every notice exactly as it arrived, stored before anything is done with it."""
+
+    provider_name = models.CharField(max_length=32)
+    received_at = models.DateTimeField(auto_now_add=True)
+    timestamp = models.CharField(max_length=32, blank=True)
+    signature = models.CharField(max_length=128, blank=True)
+    raw_body = models.TextField()
+    status = models.CharField(
+        max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.RECEIVED
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    txn_id = models.CharField(max_length=64, blank=True, db_index=True)
+
+    def __str__(self):
+        return f"{self.provider_name} {self.txn_id or self.pk}"
+
+
+class PaymentApplication(models.Model):
+    """The one time a provider's transaction was posted (unique per provider and id)."""
+
+    provider = models.ForeignKey(PaymentProvider, on_delete=models.PROTECT, related_name="+")
+    txn_id = models.CharField(max_length=64)
+    amount_fen = models.BigIntegerField()
+    code = models.CharField(max_length=16)
+    case = models.ForeignKey(
+        EnforcementCase, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="+")
+    notice = models.ForeignKey(PaymentNotice, on_delete=models.PROTECT, related_name="+")
+    paid_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "txn_id"], name="one_posting_per_txn")
+        ]
+
+    def __str__(self):
+        return f"{self.provider} {self.txn_id}"

@@ -9,6 +9,7 @@ class Kind(models.TextChoices):
     OVERDUE = "overdue", _("overdue")
     ESCALATED = "escalated", _("escalated")
     EXTENSION = "extension", _("extension requested")
+    CONFLICT = "conflict", _("conflicting payment notice")
 
 
 class Notification(models.Model):
