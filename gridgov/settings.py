@@ -166,6 +166,9 @@ GRIDGOV_SMS_GATEWAY = os.environ.get(
     "GRIDGOV_SMS_GATEWAY", "gridgov.notifications.sms.LogFileGateway"
 )
 
+# Payouts above this many fen need a second person's approval (default 50,000 yuan).
+GRIDGOV_PAYOUT_APPROVAL_FEN = int(os.environ.get("GRIDGOV_PAYOUT_APPROVAL_FEN", "5000000"))
+
 # Overlap allowed between two grids before an import is refused, in square metres.
 GRIDGOV_GRID_OVERLAP_TOLERANCE_M2 = float(os.environ.get("GRIDGOV_GRID_OVERLAP_M2", "1.0"))
 

@@ -45,6 +45,12 @@ class AuditAction(models.IntegerChoices):
     SIGN_CREATED = 440, _("sign put up")
     DISPUTE_PARTY_ADDED = 450, _("dispute party added")
     MEDIATION_RECORDED = 451, _("mediation session recorded")
+    # 500–599 court enforcement
+    PAYEE_ADDED = 500, _("payee account added")
+    PAYEE_VERIFIED = 501, _("payee account verified")
+    PAYOUT_REQUESTED = 510, _("payout requested")
+    PAYOUT_APPROVED = 511, _("payout approved and sent")
+    PAYOUT_RESULT = 512, _("bank's answer on a payout recorded")
 
 
 class AuditHead(models.Model):

@@ -238,3 +238,58 @@ class PaymentApplication(models.Model):
 
     def __str__(self):
         return f"{self.provider} {self.txn_id}"
+
+
+class Payee(models.Model):
+    """An applicant's bank account for payouts; verified by court finance before use."""
+
+    audit_exclude = ("account_no_enc",)
+
+    case = models.ForeignKey(EnforcementCase, on_delete=models.PROTECT, related_name="payees")
+    holder = models.CharField(_("account holder"), max_length=64)
+    bank = models.CharField(_("bank"), max_length=64)
+    account_no_enc = models.TextField()
+    account_masked = models.CharField(_("account number"), max_length=40)
+    verified = models.BooleanField(_("verified"), default=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self):
+        return f"{self.holder} {self.account_masked}"
+
+
+class PayoutState(models.TextChoices):
+    REQUESTED = "requested", _("awaiting approval")
+    PENDING = "pending", _("sent to the bank")
+    POSTED = "posted", _("paid")
+    VOIDED = "voided", _("failed, returned to the case")
+
+
+class Payout(models.Model):
+    case = models.ForeignKey(EnforcementCase, on_delete=models.PROTECT, related_name="payouts")
+    payee = models.ForeignKey(Payee, on_delete=models.PROTECT, related_name="payouts")
+    amount_fen = models.BigIntegerField(_("amount (fen)"))
+    state = models.CharField(
+        _("state"), max_length=16, choices=PayoutState.choices, default=PayoutState.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    due_on = models.DateField(_("due by"))
+    reason = models.CharField(_("bank's reason"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_fen__gt=0), name="payout_amount_positive"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case} {self.amount_fen}"
