@@ -46,6 +46,10 @@ class AuditAction(models.IntegerChoices):
     DISPUTE_PARTY_ADDED = 450, _("dispute party added")
     MEDIATION_RECORDED = 451, _("mediation session recorded")
     # 500–599 court enforcement
+    CASE_FILED = 520, _("enforcement case filed")
+    CASE_MOVED = 521, _("enforcement case moved on")
+    CASE_EXTENSION_REQUESTED = 522, _("time-limit extension requested")
+    CASE_EXTENSION_APPROVED = 523, _("time-limit extension approved")
     PAYEE_ADDED = 500, _("payee account added")
     PAYEE_VERIFIED = 501, _("payee account verified")
     PAYOUT_REQUESTED = 510, _("payout requested")

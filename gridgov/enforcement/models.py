@@ -47,6 +47,21 @@ class CaseKind(models.TextChoices):
     PROPERTY_PENALTY = "property_penalty", _("property penalty (财产刑)")
 
 
+class ClosureType(models.TextChoices):
+    COMPLETED = "completed", _("enforcement completed (执行完毕)")
+    TERMINATED_THIS_TIME = "terminated_this_time", _("terminated this time (终结本次执行)")
+    TERMINATED = "terminated", _("terminated (终结执行)")
+    SETTLED = "settled", _("settlement (和解)")
+    DISMISSED = "dismissed", _("application dismissed (驳回)")
+    NOT_ENFORCED = "not_enforced", _("not enforced (不予执行)")
+    WITHDRAWN = "withdrawn", _("case withdrawn (销案)")
+
+
+class BasisKind(models.TextChoices):
+    LITIGATION = "litigation", _("judgment or mediation (litigation)")
+    NON_LITIGATION = "non_litigation", _("non-litigation instrument")
+
+
 class EnforcementCase(InRegion):
     scope_kind = "enforcement"
 
@@ -63,6 +78,19 @@ class EnforcementCase(InRegion):
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    basis = models.CharField(_("basis"), max_length=200, blank=True)
+    basis_kind = models.CharField(
+        _("kind of basis"),
+        max_length=16,
+        choices=BasisKind.choices,
+        default=BasisKind.LITIGATION,
+    )
+    has_property = models.BooleanField(_("has property"), default=False)
+    closure_type = models.CharField(
+        _("closure type"), max_length=24, choices=ClosureType.choices, blank=True
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    extension_days = models.PositiveIntegerField(_("approved extension (days)"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -293,3 +321,32 @@ class Payout(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.amount_fen}"
+
+
+class Suspension(models.Model):
+    """A period the case was suspended (中止); it does not count against the time limit."""
+
+    case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="suspensions")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=200)
+
+    def __str__(self):
+        return f"{self.case} {self.start}–{self.end or ''}"
+
+
+class CaseExtension(models.Model):
+    case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="extensions")
+    days = models.PositiveIntegerField()
+    reason = models.CharField(max_length=200)
+    requested_on = models.DateField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.case} +{self.days}"

@@ -1,0 +1,235 @@
+"""Enforcement cases: filing, states and the statutory time limit.
+
+The limit runs 6 months from filing (3 for a non-litigation basis; both configurable as
+GRIDGOV_ENFORCEMENT_LIMIT_MONTHS), plus every suspended day, plus approved extensions. An
+extension must be asked for at least 5 days before the limit and approved by someone other
+than the officer who asked.
+"""
+
+from __future__ import annotations
+
+import calendar as cal
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.accounts.roles import Role, all_assignments
+from gridgov.core import audit
+from gridgov.core.actions import is_user
+from gridgov.core.errors import Conflict, Forbidden, Invalid
+from gridgov.core.models import AuditAction
+
+from . import ledger
+from .models import (
+    BasisKind,
+    CaseExtension,
+    CaseState,
+    ClosureType,
+    Court,
+    EnforcementCase,
+    Suspension,
+)
+
+EXTENSION_NOTICE_DAYS = 5
+
+
+def limit_months(basis_kind: str) -> int:
+    months = getattr(
+        settings,
+        "GRIDGOV_ENFORCEMENT_LIMIT_MONTHS",
+        {BasisKind.LITIGATION: 6, BasisKind.NON_LITIGATION: 3},
+    )
+    return int(months[basis_kind])
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return datetime.date(year, month, min(day.day, cal.monthrange(year, month)[1]))
+
+
+def suspended_days(case: EnforcementCase, today: datetime.date | None = None) -> int:
+    today = today or timezone.localdate()
+    return sum(((s.end or today) - s.start).days for s in case.suspensions.all())
+
+
+def deadline(case: EnforcementCase, today: datetime.date | None = None) -> datetime.date:
+    base = add_months(case.filed_on, limit_months(case.basis_kind))
+    return base + datetime.timedelta(days=suspended_days(case, today) + case.extension_days)
+
+
+def days_left(case: EnforcementCase, today: datetime.date | None = None) -> int:
+    today = today or timezone.localdate()
+    return (deadline(case, today) - today).days
+
+
+def _officer(actor, case) -> None:
+    if is_user(actor) and not any(
+        r == Role.COURT_OFFICER and case.region_path.startswith(p)
+        for r, p, _u in all_assignments(actor)
+    ):
+        raise Forbidden(_("Only the court's enforcement officers act on cases."))
+
+
+def _record(action, actor, case, before, after) -> None:
+    audit.record(action, actor=actor, obj=case, before=before, after=after)
+
+
+def file_case(
+    court: Court,
+    *,
+    number: str,
+    kind: str,
+    applicant: str,
+    respondent: str,
+    amount_fen: int,
+    filed_on: datetime.date,
+    actor,
+    basis: str = "",
+    basis_kind: str = BasisKind.LITIGATION,
+    officer=None,
+) -> EnforcementCase:
+    if is_user(actor) and not any(
+        r == Role.COURT_OFFICER and court.region_path.startswith(p)
+        for r, p, _u in all_assignments(actor)
+    ):
+        raise Forbidden(_("Only the court's enforcement officers file cases."))
+    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen < 0:
+        raise Invalid(_("An amount is a whole, non-negative number of fen."))
+    if not (number or "").strip() or not applicant.strip() or not respondent.strip():
+        raise Invalid(_("Case number, applicant and respondent are required."))
+    with transaction.atomic():
+        if EnforcementCase.objects.filter(number=number.strip()).exists():
+            raise Conflict(_("Case %(n)s is already filed.") % {"n": number})
+        case = EnforcementCase.objects.create(
+            court=court,
+            region_path=court.region_path,
+            number=number.strip(),
+            kind=kind,
+            applicant=applicant.strip(),
+            respondent=respondent.strip(),
+            amount_fen=amount_fen,
+            filed_on=filed_on,
+            basis=basis,
+            basis_kind=basis_kind,
+            officer=officer or (actor if is_user(actor) else None),
+        )
+        _record(AuditAction.CASE_FILED, actor, case, None, audit.snapshot(case))
+    return case
+
+
+MOVES = {
+    "start": ({CaseState.FILED}, CaseState.ENFORCING),
+    "suspend": ({CaseState.ENFORCING}, CaseState.SUSPENDED),
+    "resume": ({CaseState.SUSPENDED}, CaseState.ENFORCING),
+    "close": ({CaseState.FILED, CaseState.ENFORCING, CaseState.SUSPENDED}, CaseState.CLOSED),
+}
+
+
+def move(
+    case: EnforcementCase,
+    name: str,
+    *,
+    actor,
+    reason: str = "",
+    closure_type: str = "",
+    on: datetime.date | None = None,
+) -> EnforcementCase:
+    """start, suspend (with a reason), resume, close (with a closure type)."""
+    _officer(actor, case)
+    if name not in MOVES:
+        raise Invalid(_("No such action."))
+    sources, target = MOVES[name]
+    on = on or timezone.localdate()
+    if case.state not in sources:
+        raise Conflict(_("A %(state)s case cannot do that.") % {"state": case.get_state_display()})
+    changes = {"state": target}
+    with transaction.atomic():
+        if name == "suspend":
+            if not reason.strip():
+                raise Invalid(_("Give the reason for suspending."))
+            Suspension.objects.create(case=case, start=on, reason=reason.strip()[:200])
+        elif name == "resume":
+            case.suspensions.filter(end__isnull=True).update(end=on)
+        elif name == "close":
+            if closure_type not in ClosureType.values:
+                raise Invalid(_("Choose how the case closes."))
+            money = ledger.balance(ledger.case_account(case))
+            if closure_type == ClosureType.COMPLETED and money:
+                raise Conflict(
+                    _(
+                        "%(yuan).2f yuan is still in the case account; pay it out "
+                        "before closing as completed."
+                    )
+                    % {"yuan": money / 100}
+                )
+            case.suspensions.filter(end__isnull=True).update(end=on)
+            changes.update(closure_type=closure_type, closed_on=on)
+        before = {"state": case.state}
+        moved = EnforcementCase.objects.filter(pk=case.pk, state=case.state).update(**changes)
+        if not moved:
+            raise Conflict(_("The case changed meanwhile; reload and try again."))
+        _record(
+            AuditAction.CASE_MOVED,
+            actor,
+            case,
+            before,
+            {"action": name, **changes, "reason": reason[:200]},
+        )
+    case.refresh_from_db()
+    return case
+
+
+def request_extension(
+    case: EnforcementCase, days: int, reason: str, *, actor, today: datetime.date | None = None
+) -> CaseExtension:
+    _officer(actor, case)
+    today = today or timezone.localdate()
+    if case.state == CaseState.CLOSED:
+        raise Conflict(_("The case is closed."))
+    if not isinstance(days, int) or not 1 <= days <= 366 or not reason.strip():
+        raise Invalid(_("Give the number of days (1–366) and the reason."))
+    if days_left(case, today) < EXTENSION_NOTICE_DAYS:
+        raise Invalid(_("An extension must be asked for at least 5 days before the limit."))
+    with transaction.atomic():
+        ext = CaseExtension.objects.create(
+            case=case,
+            days=days,
+            reason=reason.strip()[:200],
+            requested_on=today,
+            requested_by=actor if is_user(actor) else None,
+        )
+        _record(
+            AuditAction.CASE_EXTENSION_REQUESTED,
+            actor,
+            case,
+            None,
+            {"days": days, "reason": reason[:200]},
+        )
+    return ext
+
+
+def approve_extension(ext: CaseExtension, *, actor) -> EnforcementCase:
+    case = ext.case
+    if is_user(actor) and (
+        actor.pk in (ext.requested_by_id, case.officer_id)
+        or not any(
+            r == Role.COURT_OFFICER and case.region_path.startswith(p)
+            for r, p, _u in all_assignments(actor)
+        )
+    ):
+        raise Forbidden(_("An extension is approved by another officer of the court."))
+    with transaction.atomic():
+        if not CaseExtension.objects.filter(pk=ext.pk, approved_at__isnull=True).update(
+            approved_by=actor if is_user(actor) else None, approved_at=timezone.now()
+        ):
+            raise Conflict(_("This extension is already decided."))
+        EnforcementCase.objects.filter(pk=case.pk).update(
+            extension_days=case.extension_days + ext.days
+        )
+        _record(AuditAction.CASE_EXTENSION_APPROVED, actor, case, None, {"days": ext.days})
+    case.refresh_from_db()
+    return case
