@@ -25,6 +25,7 @@ urlpatterns = [
     path("s/<slug:code>/", public_views.sign_page, name="public_sign"),
     path("s/r/<str:receipt>/", public_views.status_page, name="public_status"),
     path("s/", public_views.status_lookup, name="public_lookup"),
+    path("enforcement/", include("gridgov.enforcement.urls")),
     path(
         "enforcement/notify/<slug:provider>/",
         enforcement_views.payment_notice,

@@ -182,6 +182,9 @@ def nav_for(user) -> list[tuple[str, str]]:
         items.append(("regions:coverage", _("Coverage")))
     if write_paths(user, "base_data"):
         items.append(("people:import", _("Import")))
+    if read_paths(user, "enforcement"):
+        items.append(("enforcement:cases", _("Enforcement cases")))
+        items.append(("enforcement:finance", _("Finance desk")))
     if read_paths(user, "audit"):
         items.append(("audit", _("Audit trail")))
     if is_system_admin(user):

@@ -1,0 +1,255 @@
+"""Pages for court enforcement: case list, case page, payment-code sheets, finance desk."""
+
+import segno
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Sum
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gridgov.accounts import roles
+from gridgov.accounts.roles import Role
+from gridgov.core.errors import ActionError, Invalid, NotFound
+from gridgov.core.scoping import get_visible
+from gridgov.core.views import history_context, paginate, role_required
+
+from . import cases, ledger, payments, payouts
+from .models import (
+    AccountKind,
+    CaseState,
+    ClosureType,
+    EnforcementCase,
+    Leg,
+    Payee,
+    PaymentApplication,
+    Payout,
+    PayoutState,
+)
+
+
+def _reader(user):
+    if not roles.read_paths(user, "enforcement"):
+        raise PermissionDenied(_("Your role does not work on enforcement cases."))
+
+
+def _balances(case_ids) -> dict[int, int]:
+    rows = (
+        Leg.objects.filter(account__case_id__in=case_ids, entry__sealed=True)
+        .values("account__case_id")
+        .annotate(s=Sum("amount_fen"))
+    )
+    return {r["account__case_id"]: -r["s"] for r in rows}
+
+
+@role_required
+def case_list(request):
+    _reader(request.user)
+    qs = (
+        EnforcementCase.objects.visible_to(request.user)
+        .select_related("court")
+        .order_by("-filed_on", "-id")
+    )
+    state = request.GET.get("state", "")
+    if state in CaseState.values:
+        qs = qs.filter(state=state)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(number__contains=q)
+    page = paginate(request, qs)
+    money = _balances([c.pk for c in page])
+    today = timezone.localdate()
+    for c in page:
+        c.balance = money.get(c.pk, 0)
+        c.days_left = cases.days_left(c, today) if c.state != CaseState.CLOSED else None
+    return render(
+        request,
+        "enforcement/case_list.html",
+        {"page": page, "states": CaseState.choices, "state": state, "q": q},
+    )
+
+
+def _case(request, pk):
+    return get_visible(
+        EnforcementCase.objects.select_related("court", "officer"), request.user, pk=pk
+    )
+
+
+@role_required
+def case_page(request, pk, error=None, status=200):
+    _reader(request.user)
+    case = _case(request, pk)
+    user_roles = roles.roles_of(request.user)
+    return render(
+        request,
+        "enforcement/case.html",
+        {
+            "case": case,
+            "deadline": cases.deadline(case),
+            "days_left": cases.days_left(case),
+            "balance": ledger.balance(ledger.case_account(case)),
+            "codes": case.payment_codes.filter(active=True),
+            "payments": PaymentApplication.objects.filter(case=case).order_by("-id"),
+            "payees": case.payees.all(),
+            "payouts": case.payouts.select_related("payee").order_by("-id"),
+            "entries": case.entries.filter(sealed=True).prefetch_related("legs").order_by("-id"),
+            "suspensions": case.suspensions.all(),
+            "extensions": case.extensions.all(),
+            "is_officer": Role.COURT_OFFICER in user_roles,
+            "is_finance": Role.COURT_FINANCE in user_roles,
+            "closure_types": ClosureType.choices,
+            "history": history_context(request.user, case),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+def _amount(raw: str) -> int:
+    """Yuan as typed (e.g. "1234.56") to fen, exactly."""
+    raw = (raw or "").strip()
+    try:
+        yuan, _dot, fen = raw.partition(".")
+        if not yuan.isdigit() or (fen and (not fen.isdigit() or len(fen) > 2)):
+            raise ValueError
+        return int(yuan) * 100 + int((fen or "0").ljust(2, "0"))
+    except ValueError:
+        raise Invalid(_("An amount is yuan with at most two decimals, e.g. 1234.56.")) from None
+
+
+@require_POST
+@role_required
+def case_action(request, pk, name):
+    _reader(request.user)
+    case = _case(request, pk)
+    p = request.POST
+    try:
+        if name in ("start", "suspend", "resume", "close"):
+            cases.move(
+                case,
+                name,
+                actor=request.user,
+                reason=p.get("reason", ""),
+                closure_type=p.get("closure_type", ""),
+            )
+        elif name == "code":
+            if Role.COURT_OFFICER not in roles.roles_of(request.user):
+                raise PermissionDenied(_("Only the court's enforcement officers act on cases."))
+            payments.new_code(case, _amount(p.get("amount", "")))
+        elif name == "payee":
+            payouts.add_payee(
+                case,
+                p.get("holder", ""),
+                p.get("bank", ""),
+                p.get("account_no", ""),
+                actor=request.user,
+            )
+        elif name == "verify":
+            payee = Payee.objects.filter(case=case, pk=p.get("payee") or 0).first()
+            if payee is None:
+                raise NotFound(_("Not found."))
+            payouts.verify_payee(payee, actor=request.user)
+        elif name == "payout":
+            payee = Payee.objects.filter(case=case, pk=p.get("payee") or 0).first()
+            if payee is None:
+                raise NotFound(_("Not found."))
+            payouts.request_payout(case, payee, _amount(p.get("amount", "")), actor=request.user)
+        elif name in ("approve", "paid", "failed"):
+            payout = Payout.objects.filter(case=case, pk=p.get("payout") or 0).first()
+            if payout is None:
+                raise NotFound(_("Not found."))
+            if name == "approve":
+                payouts.approve_payout(payout, actor=request.user)
+            else:
+                if Role.COURT_FINANCE not in roles.roles_of(request.user):
+                    raise PermissionDenied(_("Only court finance records the bank's answer."))
+                payouts.bank_result(
+                    payout, ok=name == "paid", reason=p.get("reason", ""), actor=request.user
+                )
+        else:
+            raise NotFound(_("No such action."))
+    except ActionError as exc:
+        return case_page(request, pk, error=exc.message, status=exc.status)
+    messages.success(request, _("Done."))
+    return redirect("enforcement:case", pk=pk)
+
+
+@role_required
+def code_sheet(request, pk, code):
+    _reader(request.user)
+    case = _case(request, pk)
+    pc = case.payment_codes.filter(code=code).first()
+    if pc is None:
+        raise NotFound(_("Not found."))
+    payload = f"gridgov-pay:{pc.code}"
+    qr = segno.make(payload, error="m")
+    size = qr.symbol_size(scale=10, border=2)[0]
+    lines = [
+        (110, 34, _("Case payment code")),
+        (160, 22, case.court.name),
+        (195, 22, case.number),
+        (600, 22, _("Amount due: %(yuan).2f yuan") % {"yuan": pc.amount_due_fen / 100}),
+        (640, 18, _("Payment code: %(code)s") % {"code": pc.code}),
+        (680, 14, _("Every payment is credited to this case's own account.")),
+    ]
+    texts = "".join(
+        f'<text x="297.5" y="{y}" font-size="{fs}" text-anchor="middle">{escape(t)}</text>'
+        for y, fs, t in lines
+    )
+    svg = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="297mm" '
+        'viewBox="0 0 595 842" font-family="Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif">'
+        '<rect width="595" height="842" fill="#fff"/>'
+        + texts
+        + f'<g transform="translate(147.5 230) scale({300 / size})">'
+        f"{qr.svg_inline(scale=10, border=2)}</g></svg>"
+    )
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+@role_required
+def finance_desk(request):
+    _reader(request.user)
+    visible = EnforcementCase.objects.visible_to(request.user)
+    error = None
+    if request.method == "POST":
+        if Role.COURT_FINANCE not in roles.roles_of(request.user):
+            raise PermissionDenied(_("Only court finance assigns unclaimed money."))
+        try:
+            case = visible.filter(number=request.POST.get("case", "").strip()).first()
+            if case is None:
+                raise Invalid(_("No such case."))
+            ledger.assign_suspense(
+                _amount(request.POST.get("amount", "")),
+                case,
+                actor=request.user,
+                memo=request.POST.get("note", "")[:200],
+            )
+        except ActionError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Assigned to %(case)s.") % {"case": case.number})
+            return redirect("enforcement:finance")
+    today = timezone.localdate()
+    month_start = today.replace(day=1)
+    check = ledger.check()
+    return render(
+        request,
+        "enforcement/finance.html",
+        {
+            "suspense": ledger.balance(ledger.system_account(AccountKind.SUSPENSE)),
+            "unclaimed": PaymentApplication.objects.filter(case__isnull=True).order_by("-id")[:100],
+            "month_start": month_start,
+            "to_approve": Payout.objects.filter(
+                case__in=visible, state=PayoutState.REQUESTED
+            ).select_related("case", "payee"),
+            "overdue": payouts.overdue(today).filter(case__in=visible).select_related("case"),
+            "check": check,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )

@@ -1,0 +1,84 @@
+import pytest
+from django.test import Client
+
+from gridgov.enforcement import ledger, payments, payouts
+from gridgov.enforcement.models import AccountKind, Payout, PayoutState
+from gridgov.enforcement.tests.test_cases import court, file  # noqa: F401
+
+
+def client_for(world, key):
+    c = Client()
+    c.force_login(world.users[key])
+    return c
+
+
+@pytest.fixture
+def case(world, court):  # noqa: F811
+    return file(world, court)
+
+
+def test_case_pages_for_officer_finance_and_others(world, case):
+    officer = client_for(world, "court_officer")
+    assert case.number in officer.get("/enforcement/").content.decode()
+    page = officer.get(f"/enforcement/cases/{case.pk}/").content.decode()
+    assert 'id="days-left"' in page and 'id="do-start"' in page
+    assert (
+        officer.post(f"/enforcement/cases/{case.pk}/do/code/", {"amount": "1234.50"}).status_code
+        == 302
+    )
+    code = case.payment_codes.get()
+    assert code.amount_due_fen == 123_450
+    sheet = officer.get(f"/enforcement/cases/{case.pk}/codes/{code.code}/sheet.svg")
+    assert sheet["Content-Type"].startswith("image/svg+xml")
+    assert case.number in sheet.content.decode() and "1234.50" in sheet.content.decode()
+    assert (
+        officer.post(f"/enforcement/cases/{case.pk}/do/code/", {"amount": "12.345"}).status_code
+        == 400
+    )
+    for key in ["worker_a1", "community_a", "stranger"]:
+        assert client_for(world, key).get(f"/enforcement/cases/{case.pk}/").status_code in (
+            403,
+            404,
+        ), key
+
+
+def test_payout_flow_through_pages(world, case):
+    ledger.receive(100_000, case=case, actor="test")
+    officer, finance = client_for(world, "court_officer"), client_for(world, "court_finance")
+    url = f"/enforcement/cases/{case.pk}/do/"
+    officer.post(
+        url + "payee/", {"holder": "甲公司", "bank": "农业银行", "account_no": "6228 0000 1111"}
+    )
+    payee = case.payees.get()
+    assert finance.post(url + "verify/", {"payee": payee.pk}).status_code == 302
+    assert officer.post(url + "payout/", {"payee": payee.pk, "amount": "300"}).status_code == 302
+    payout = Payout.objects.get()
+    assert payout.state == PayoutState.PENDING and payout.amount_fen == 30_000
+    assert officer.post(url + "paid/", {"payout": payout.pk}).status_code == 403
+    assert finance.post(url + "paid/", {"payout": payout.pk}).status_code == 302
+    assert ledger.balance(ledger.case_account(case)) == 70_000
+    overdraw = officer.post(url + "payout/", {"payee": payee.pk, "amount": "800"})
+    assert overdraw.status_code == 400
+    close = officer.post(url + "close/", {"closure_type": "completed"})
+    assert close.status_code == 409 and "700.00" in close.content.decode()
+
+
+def test_finance_desk_assigns_suspense(world, case):
+    provider, secret = payments.create_provider("desk")
+    ledger.receive(9_900, case=None, actor="test")
+    finance = client_for(world, "court_finance")
+    page = finance.get("/enforcement/finance/").content.decode()
+    assert 'id="suspense">9900<' in page and "balanced" in page
+    bad = finance.post("/enforcement/finance/", {"case": "nope", "amount": "99"})
+    assert bad.status_code == 400
+    ok = finance.post("/enforcement/finance/", {"case": case.number, "amount": "99"})
+    assert ok.status_code == 302
+    assert ledger.balance(ledger.system_account(AccountKind.SUSPENSE)) == 0
+    assert ledger.balance(ledger.case_account(case)) == 9_900
+    assert (
+        client_for(world, "court_officer")
+        .post("/enforcement/finance/", {"case": case.number, "amount": "1"})
+        .status_code
+        == 403
+    )
+    assert payouts.overdue().count() == 0
