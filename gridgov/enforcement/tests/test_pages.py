@@ -68,7 +68,7 @@ def test_finance_desk_assigns_suspense(world, case):
     ledger.receive(9_900, case=None, actor="test")
     finance = client_for(world, "court_finance")
     page = finance.get("/enforcement/finance/").content.decode()
-    assert 'id="suspense">9900<' in page and "balanced" in page
+    assert 'id="suspense">9900<' in page and "已平衡" in page
     bad = finance.post("/enforcement/finance/", {"case": "nope", "amount": "99"})
     assert bad.status_code == 400
     ok = finance.post("/enforcement/finance/", {"case": case.number, "amount": "99"})
