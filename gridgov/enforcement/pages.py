@@ -17,7 +17,7 @@ from gridgov.core.errors import ActionError, Invalid, NotFound
 from gridgov.core.scoping import get_visible
 from gridgov.core.views import history_context, paginate, role_required
 
-from . import cases, ledger, payments, payouts
+from . import cases, ledger, payments, payouts, statements
 from .models import (
     AccountKind,
     CaseState,
@@ -215,8 +215,17 @@ def code_sheet(request, pk, code):
 def finance_desk(request):
     _reader(request.user)
     visible = EnforcementCase.objects.visible_to(request.user)
-    error = None
-    if request.method == "POST":
+    error, reconciliation = None, None
+    if request.method == "POST" and "statement" in request.FILES:
+        if Role.COURT_FINANCE not in roles.roles_of(request.user):
+            raise PermissionDenied(_("Only court finance reconciles statements."))
+        try:
+            reconciliation = statements.reconcile(request.FILES["statement"].read(2_000_000))
+        except ActionError as exc:
+            error = exc.message + "".join(
+                f" · {e['row']}/{e['column']}: {e['message']}" for e in exc.errors
+            )
+    elif request.method == "POST":
         if Role.COURT_FINANCE not in roles.roles_of(request.user):
             raise PermissionDenied(_("Only court finance assigns unclaimed money."))
         try:
@@ -250,6 +259,7 @@ def finance_desk(request):
             "overdue": payouts.overdue(today).filter(case__in=visible).select_related("case"),
             "check": check,
             "error": error,
+            "reconciliation": reconciliation,
         },
         status=400 if error else 200,
     )

@@ -1,0 +1,91 @@
+import pytest
+from django.test import Client
+
+from gridgov.core.errors import Invalid
+from gridgov.enforcement import payments, simulator, statements
+from gridgov.enforcement.tests.test_ledger import make_cases
+
+
+@pytest.fixture
+def applied(world):
+    case, *_ = make_cases(world)
+    _provider, secret = payments.create_provider("stmtbank")
+    code = payments.new_code(case, 100_000)
+    for txn, amount in [("A1", 10_000), ("A2", 2_550), ("A3", 700)]:
+        headers, body = simulator.notice(secret, code.code, amount, txn_id=txn)
+        Client().post(
+            "/enforcement/notify/stmtbank/",
+            data=body,
+            content_type="application/json",
+            headers=headers,
+        )
+    return case
+
+
+def csv_bytes(rows):
+    lines = ["date,txn_id,amount,memo"] + [",".join(r) for r in rows]
+    return ("\ufeff" + "\n".join(lines)).encode()
+
+
+def test_statement_matches_and_mismatches_both_ways(applied):
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    result = statements.reconcile(
+        csv_bytes(
+            [
+                [today, "A1", "100.00", "缴款"],
+                [today, "A2", "25.00", "金额不符"],
+                [today, "B9", "3.00", "没有通知"],
+            ]
+        )
+    )
+    assert [ln.txn_id for ln, _a in result.matched] == ["A1"]
+    assert [(ln.amount_fen, a.amount_fen) for ln, a in result.amount_differs] == [(2_500, 2_550)]
+    assert [ln.txn_id for ln in result.only_on_statement] == ["B9"]
+    assert [a.txn_id for a in result.only_in_notices] == ["A3"]
+
+
+def test_bad_statements_list_every_row(applied):
+    with pytest.raises(Invalid) as exc:
+        statements.reconcile(
+            csv_bytes(
+                [
+                    ["2026-13-01", "X", "1", ""],
+                    ["2026-11-01", "", "1", ""],
+                    ["2026-11-01", "Y", "1.234", ""],
+                    ["2026-11-01", "Z", "1", ""],
+                    ["2026-11-01", "Z", "1", ""],
+                ]
+            )
+        )
+    assert [(e["row"], e["column"]) for e in exc.value.errors] == [
+        (2, "date"),
+        (3, "txn_id"),
+        (4, "amount"),
+        (6, "txn_id"),
+    ]
+    with pytest.raises(Invalid, match="columns"):
+        statements.reconcile(b"when,what\n")
+    with pytest.raises(Invalid, match="UTF-8"):
+        statements.reconcile("date,txn_id,amount,memo\n".encode("utf-16"))
+
+
+def test_statement_upload_on_the_finance_desk(world, applied):
+    import io
+
+    from django.utils import timezone
+
+    c = Client()
+    c.force_login(world.users["court_finance"])
+    f = io.BytesIO(csv_bytes([[timezone.localdate().isoformat(), "B9", "3.00", ""]]))
+    f.name = "statement.csv"
+    page = c.post("/enforcement/finance/", {"statement": f}).content.decode()
+    assert 'id="reconciliation"' in page and "B9" in page and "A1" in page
+    bad = io.BytesIO(b"nonsense")
+    bad.name = "x.csv"
+    assert c.post("/enforcement/finance/", {"statement": bad}).status_code == 400
+    officer = Client()
+    officer.force_login(world.users["court_officer"])
+    f.seek(0)
+    assert officer.post("/enforcement/finance/", {"statement": f}).status_code == 403
