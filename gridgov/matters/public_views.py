@@ -130,7 +130,10 @@ def photo(request, code, pk):
     p = MatterPhoto.objects.filter(matter=matter, pk=pk).first()
     if p is None:
         raise NotFound(_("Not found."))
-    return FileResponse(open(settings.MEDIA_ROOT / p.path, "rb"), content_type=p.content_type)
+    path = settings.MEDIA_ROOT / p.path
+    if not path.is_file():  # lost from disk (e.g. not restored from a backup)
+        raise NotFound(_("Not found."))
+    return FileResponse(open(path, "rb"), content_type=p.content_type)
 
 
 def _public_url(request, sign) -> str:

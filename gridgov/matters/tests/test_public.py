@@ -112,6 +112,8 @@ def test_public_report_with_a_photo(world, sign, tmp_path):
     other = Client()
     other.force_login(world.users["worker_b1"])
     assert other.get(f"/matters/{m.code}/photos/{stored.pk}/").status_code == 404
+    (tmp_path / stored.path).unlink()  # a file lost from disk answers 404, not 500
+    assert staff.get(f"/matters/{m.code}/photos/{stored.pk}/").status_code == 404
 
 
 @pytest.mark.parametrize(
