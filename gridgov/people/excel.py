@@ -12,7 +12,9 @@ import dataclasses
 import io
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
@@ -98,9 +100,18 @@ def _region(rows: _Rows, n: int, code: str, levels, cache: dict, user) -> Region
     return region
 
 
+def _choice_lookup(choices) -> dict[str, str]:
+    """Value by label in every language, and by the value itself."""
+    out = {str(v): v for v in choices.values}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            out |= {str(label): value for value, label in choices.choices}
+    return out
+
+
 def _import_units(rows: _Rows, actor) -> int:
     cache: dict = {}
-    kinds = {str(label): value for value, label in UnitKind.choices} | {v: v for v in UnitKind}
+    kinds = _choice_lookup(UnitKind)
     todo = []
     for n, r in rows.rows:
         region = _region(rows, n, r["region_code"], set(Level), cache, actor)
@@ -168,9 +179,7 @@ def _import_buildings(rows: _Rows, actor) -> int:
 
 def _import_households(rows: _Rows, actor) -> int:
     cache: dict = {}
-    kinds = {str(label): value for value, label in HouseholdKind.choices} | {
-        v: v for v in HouseholdKind
-    }
+    kinds = _choice_lookup(HouseholdKind)
     count = 0
     for n, r in rows.rows:
         region = _region(rows, n, r["region_code"], actions.PLACE_LEVELS, cache, actor)
@@ -330,8 +339,11 @@ def _read(kind: Kind, content: bytes) -> _Rows:
     it = ws.iter_rows(values_only=True)
     header = [_text(v).rstrip(" *") for v in next(it, ())]
     expected = [str(c.label) for c in kind.columns]
-    english = [c.key for c in kind.columns]
-    if header[: len(expected)] != expected and header[: len(english)] != english:
+    accepted = [[c.key for c in kind.columns]]
+    for code, _name in settings.LANGUAGES:  # a template downloaded in either language
+        with translation.override(code):
+            accepted.append([str(c.label) for c in kind.columns])
+    if not any(header[: len(cols)] == cols for cols in accepted):
         raise Invalid(
             _("The columns do not match the template; download the template and use it."),
             errors=[
