@@ -50,6 +50,7 @@ class AuditAction(models.IntegerChoices):
     CASE_MOVED = 521, _("enforcement case moved on")
     CASE_EXTENSION_REQUESTED = 522, _("time-limit extension requested")
     CASE_EXTENSION_APPROVED = 523, _("time-limit extension approved")
+    CASE_ASSIGNED = 524, _("case assigned to another court")
     PAYEE_ADDED = 500, _("payee account added")
     PAYEE_VERIFIED = 501, _("payee account verified")
     PAYOUT_REQUESTED = 510, _("payout requested")

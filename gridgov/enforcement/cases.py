@@ -233,3 +233,44 @@ def approve_extension(ext: CaseExtension, *, actor) -> EnforcementCase:
         _record(AuditAction.CASE_EXTENSION_APPROVED, actor, case, None, {"days": ext.days})
     case.refresh_from_db()
     return case
+
+
+def assign_to_court(case: EnforcementCase, court: Court, reason: str, *, actor):
+    """Cross-court assignment, approved by an officer whose scope covers both courts (a
+    higher court). The case's scope moves to the new court; its history stays."""
+    from .models import CrossCourtAssignment
+
+    if is_user(actor) and not any(
+        r == Role.COURT_OFFICER
+        and case.region_path.startswith(p)
+        and court.region_path.startswith(p)
+        for r, p, _u in all_assignments(actor)
+    ):
+        raise Forbidden(_("Cross-court assignment is approved above both courts."))
+    if court.pk == case.court_id:
+        raise Invalid(_("Choose another court."))
+    if case.state == CaseState.CLOSED:
+        raise Conflict(_("The case is closed."))
+    if not (reason or "").strip():
+        raise Invalid(_("Give the reason for the assignment."))
+    with transaction.atomic():
+        record = CrossCourtAssignment.objects.create(
+            case=case,
+            from_court=case.court,
+            to_court=court,
+            reason=reason.strip()[:200],
+            approved_by=actor if is_user(actor) else None,
+        )
+        before = {"court": case.court.code, "region_path": case.region_path}
+        EnforcementCase.objects.filter(pk=case.pk).update(
+            court=court, region_path=court.region_path
+        )
+        _record(
+            AuditAction.CASE_ASSIGNED,
+            actor,
+            case,
+            before,
+            {"court": court.code, "region_path": court.region_path, "reason": reason[:200]},
+        )
+    case.refresh_from_db()
+    return record

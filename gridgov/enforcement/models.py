@@ -350,3 +350,20 @@ class CaseExtension(models.Model):
 
     def __str__(self):
         return f"{self.case} +{self.days}"
+
+
+class CrossCourtAssignment(models.Model):
+    """异地交叉执行: a hard case assigned from its court to another. The case's scope moves
+    with it; its history (ledger, audit, events) stays with the case."""
+
+    case = models.ForeignKey(EnforcementCase, on_delete=models.PROTECT, related_name="assignments")
+    from_court = models.ForeignKey(Court, on_delete=models.PROTECT, related_name="+")
+    to_court = models.ForeignKey(Court, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=200)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.case}: {self.from_court} → {self.to_court}"
