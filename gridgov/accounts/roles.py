@@ -71,31 +71,11 @@ WRITE = {
     # who calls and runs the street's weekly, monthly and joint meetings
     "meeting": frozenset({R.SYSTEM_ADMIN, R.OPERATOR, R.STREET_STAFF}),
     # who records dispute parties and mediation sessions
-    "mediation": frozenset(
-        {
-            R.SYSTEM_ADMIN,
-            R.OPERATOR,
-            R.STREET_STAFF,
-            R.COMMUNITY_STAFF,
-            R.GRID_WORKER,
-            R.GRID_POLICE,
-            R.HOUSEHOLD_LIAISON,
-        }
-    ),
+    "mediation": GOVERNANCE - {R.LEADER},
     # who puts up QR-code signs for public reports
     "sign": frozenset({R.SYSTEM_ADMIN, R.STREET_STAFF}),
     # who may report a matter in their scope (the public reports through signs/Open311)
-    "matter": frozenset(
-        {
-            R.SYSTEM_ADMIN,
-            R.OPERATOR,
-            R.STREET_STAFF,
-            R.COMMUNITY_STAFF,
-            R.GRID_WORKER,
-            R.GRID_POLICE,
-            R.HOUSEHOLD_LIAISON,
-        }
-    ),
+    "matter": GOVERNANCE - {R.LEADER},
 }
 
 

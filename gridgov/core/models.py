@@ -51,6 +51,8 @@ class AuditAction(models.IntegerChoices):
     CASE_EXTENSION_REQUESTED = 522, _("time-limit extension requested")
     CASE_EXTENSION_APPROVED = 523, _("time-limit extension approved")
     CASE_ASSIGNED = 524, _("case assigned to another court")
+    PAYMENT_CODE_CREATED = 530, _("payment code created")
+    PAYMENT_PROVIDER_CREATED = 531, _("payment provider registered")
     PAYEE_ADDED = 500, _("payee account added")
     PAYEE_VERIFIED = 501, _("payee account verified")
     PAYOUT_REQUESTED = 510, _("payout requested")

@@ -22,8 +22,11 @@ import time
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
-from gridgov.core import crypto
+from gridgov.core import audit, crypto
+from gridgov.core.actions import check_admin
+from gridgov.core.models import AuditAction
 
 from . import ledger
 from .models import (
@@ -42,19 +45,50 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
 
 
-def create_provider(name: str) -> tuple[PaymentProvider, str]:
+def create_provider(name: str, *, actor="cli:create-payment-provider"):
+    """Registers a provider (system admins or the system); returns it and its secret."""
+    check_admin(actor)
     secret = secrets.token_urlsafe(32)
-    provider = PaymentProvider.objects.create(name=name, secret_enc=crypto.encrypt(secret))
+    with transaction.atomic():
+        provider = PaymentProvider.objects.create(name=name, secret_enc=crypto.encrypt(secret))
+        audit.record(
+            AuditAction.PAYMENT_PROVIDER_CREATED, actor=actor, obj=provider, after={"name": name}
+        )
     return provider, secret
 
 
-def new_code(case, amount_due_fen: int, *, expires_on: datetime.date | None = None):
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
-        if not PaymentCode.objects.filter(code=code).exists():
-            return PaymentCode.objects.create(
-                case=case, code=code, amount_due_fen=amount_due_fen, expires_on=expires_on
-            )
+def new_code(case, amount_due_fen: int, *, actor="system", expires_on: datetime.date | None = None):
+    """A payment code for a case (一案一码); by the court's enforcement officers."""
+    from gridgov.accounts.roles import Role, all_assignments
+    from gridgov.core.actions import is_user
+    from gridgov.core.errors import Forbidden, Invalid
+
+    if is_user(actor) and not any(
+        r == Role.COURT_OFFICER and case.region_path.startswith(p)
+        for r, p, _u in all_assignments(actor)
+    ):
+        raise Forbidden(_("Only the court's enforcement officers act on cases."))
+    if (
+        not isinstance(amount_due_fen, int)
+        or isinstance(amount_due_fen, bool)
+        or (amount_due_fen <= 0)
+    ):
+        raise Invalid(_("An amount is a positive whole number of fen."))
+    with transaction.atomic():
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+            if not PaymentCode.objects.filter(code=code).exists():
+                break
+        payment_code = PaymentCode.objects.create(
+            case=case, code=code, amount_due_fen=amount_due_fen, expires_on=expires_on
+        )
+        audit.record(
+            AuditAction.PAYMENT_CODE_CREATED,
+            actor=actor,
+            obj=case,
+            after={"code": code, "amount_due_fen": amount_due_fen},
+        )
+    return payment_code
 
 
 class Answer:
