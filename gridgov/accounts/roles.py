@@ -103,6 +103,17 @@ def assignments_with_units(user) -> list[tuple[str, str, int]]:
     return [a for a in all_assignments(user) if a[2]]
 
 
+def holds(user, role: str, *paths: str) -> bool:
+    """True for the system (a label actor), or when the user holds `role` at a node above
+    (or at) every one of `paths`."""
+    if user is None or isinstance(user, str):
+        return True
+    return any(
+        r == role and all(path.startswith(p) for path in paths)
+        for r, p, _u in all_assignments(user)
+    )
+
+
 def _minimal(paths) -> list[str]:
     """Drops paths already covered by a shorter one (so the SQL has fewer prefixes)."""
     out: list[str] = []

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.accounts.roles import Role, all_assignments
+from gridgov.accounts.roles import Role, holds
 from gridgov.core import audit
 from gridgov.core.actions import is_user
 from gridgov.core.errors import Conflict, Forbidden, Invalid
@@ -67,10 +67,7 @@ def days_left(case: EnforcementCase, today: datetime.date | None = None) -> int:
 
 
 def _officer(actor, case) -> None:
-    if is_user(actor) and not any(
-        r == Role.COURT_OFFICER and case.region_path.startswith(p)
-        for r, p, _u in all_assignments(actor)
-    ):
+    if not holds(actor, Role.COURT_OFFICER, case.region_path):
         raise Forbidden(_("Only the court's enforcement officers act on cases."))
 
 
@@ -92,10 +89,7 @@ def file_case(
     basis_kind: str = BasisKind.LITIGATION,
     officer=None,
 ) -> EnforcementCase:
-    if is_user(actor) and not any(
-        r == Role.COURT_OFFICER and court.region_path.startswith(p)
-        for r, p, _u in all_assignments(actor)
-    ):
+    if not holds(actor, Role.COURT_OFFICER, court.region_path):
         raise Forbidden(_("Only the court's enforcement officers file cases."))
     if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen < 0:
         raise Invalid(_("An amount is a whole, non-negative number of fen."))
@@ -216,10 +210,7 @@ def approve_extension(ext: CaseExtension, *, actor) -> EnforcementCase:
     case = ext.case
     if is_user(actor) and (
         actor.pk in (ext.requested_by_id, case.officer_id)
-        or not any(
-            r == Role.COURT_OFFICER and case.region_path.startswith(p)
-            for r, p, _u in all_assignments(actor)
-        )
+        or not holds(actor, Role.COURT_OFFICER, case.region_path)
     ):
         raise Forbidden(_("An extension is approved by another officer of the court."))
     with transaction.atomic():
@@ -240,12 +231,7 @@ def assign_to_court(case: EnforcementCase, court: Court, reason: str, *, actor):
     higher court). The case's scope moves to the new court; its history stays."""
     from .models import CrossCourtAssignment
 
-    if is_user(actor) and not any(
-        r == Role.COURT_OFFICER
-        and case.region_path.startswith(p)
-        and court.region_path.startswith(p)
-        for r, p, _u in all_assignments(actor)
-    ):
+    if not holds(actor, Role.COURT_OFFICER, case.region_path, court.region_path):
         raise Forbidden(_("Cross-court assignment is approved above both courts."))
     if court.pk == case.court_id:
         raise Invalid(_("Choose another court."))

@@ -59,14 +59,10 @@ def create_provider(name: str, *, actor="cli:create-payment-provider"):
 
 def new_code(case, amount_due_fen: int, *, actor="system", expires_on: datetime.date | None = None):
     """A payment code for a case (一案一码); by the court's enforcement officers."""
-    from gridgov.accounts.roles import Role, all_assignments
-    from gridgov.core.actions import is_user
+    from gridgov.accounts.roles import Role, holds
     from gridgov.core.errors import Forbidden, Invalid
 
-    if is_user(actor) and not any(
-        r == Role.COURT_OFFICER and case.region_path.startswith(p)
-        for r, p, _u in all_assignments(actor)
-    ):
+    if not holds(actor, Role.COURT_OFFICER, case.region_path):
         raise Forbidden(_("Only the court's enforcement officers act on cases."))
     if (
         not isinstance(amount_due_fen, int)

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.accounts.roles import Role, all_assignments
+from gridgov.accounts.roles import Role, holds
 from gridgov.core import audit, crypto
 from gridgov.core.actions import is_user
 from gridgov.core.errors import Conflict, Forbidden, Invalid
@@ -32,14 +32,8 @@ def threshold_fen() -> int:
     return int(getattr(settings, "GRIDGOV_PAYOUT_APPROVAL_FEN", 5_000_000))  # 50,000 yuan
 
 
-def _has(actor, role, path) -> bool:
-    return not is_user(actor) or any(
-        r == role and path.startswith(p) for r, p, _u in all_assignments(actor)
-    )
-
-
 def add_payee(case: EnforcementCase, holder: str, bank: str, account_no: str, *, actor):
-    if not _has(actor, Role.COURT_OFFICER, case.region_path):
+    if not holds(actor, Role.COURT_OFFICER, case.region_path):
         raise Forbidden(_("Only the court's enforcement officers add payees."))
     account_no = "".join(account_no.split())
     if (
@@ -65,7 +59,7 @@ def _audit(action, actor, obj, case, after) -> None:
 
 
 def verify_payee(payee: Payee, *, actor) -> Payee:
-    if not _has(actor, Role.COURT_FINANCE, payee.case.region_path):
+    if not holds(actor, Role.COURT_FINANCE, payee.case.region_path):
         raise Forbidden(_("Only court finance verifies payee accounts."))
     with transaction.atomic():
         Payee.objects.filter(pk=payee.pk).update(
@@ -87,7 +81,7 @@ def _funds_arrived_on(case) -> datetime.date:
 
 def request_payout(case: EnforcementCase, payee: Payee, amount_fen: int, *, actor) -> Payout:
     """The officer asks for a payout; at or below the threshold it is sent at once."""
-    if not _has(actor, Role.COURT_OFFICER, case.region_path):
+    if not holds(actor, Role.COURT_OFFICER, case.region_path):
         raise Forbidden(_("Only the court's enforcement officers request payouts."))
     if payee.case_id != case.pk or not payee.verified:
         raise Invalid(_("Pay only to a verified account of this case."))
@@ -118,7 +112,7 @@ def request_payout(case: EnforcementCase, payee: Payee, amount_fen: int, *, acto
 
 def approve_payout(payout: Payout, *, actor) -> Payout:
     """Court finance approves; never the person who asked, nor the case's officer."""
-    if not _has(actor, Role.COURT_FINANCE, payout.case.region_path):
+    if not holds(actor, Role.COURT_FINANCE, payout.case.region_path):
         raise Forbidden(_("Only court finance approves payouts."))
     if is_user(actor) and actor.pk in (payout.requested_by_id, payout.case.officer_id):
         raise Forbidden(_("A payout is approved by someone other than who asked for it."))
