@@ -28,6 +28,18 @@ def path_successor(path: str) -> str:
     return head[:-1] + PATH_ALPHABET[PATH_ALPHABET.index(head[-1]) + 1]
 
 
+def common_path(paths) -> str:
+    """The deepest tree node path that every one of `paths` starts with ("" if none)."""
+    paths = list(paths)
+    if not paths:
+        return ""
+    lo, hi = min(paths), max(paths)
+    n = 0
+    while n < min(len(lo), len(hi)) and lo[n] == hi[n]:
+        n += 1
+    return lo[: n - n % 4]  # treebeard steps are 4 characters
+
+
 def under(field: str, path: str) -> Q:
     """Rows whose `field` starts with `path`, as a range both SQLite and PostgreSQL answer
     from a plain B-tree index (Django's LIKE … ESCAPE for startswith defeats SQLite's LIKE

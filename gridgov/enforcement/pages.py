@@ -29,6 +29,7 @@ from .models import (
     Payout,
     PayoutState,
 )
+from .money import parse_yuan
 
 
 def _reader(user):
@@ -108,18 +109,6 @@ def case_page(request, pk, error=None, status=200):
     )
 
 
-def _amount(raw: str) -> int:
-    """Yuan as typed (e.g. "1234.56") to fen, exactly."""
-    raw = (raw or "").strip()
-    try:
-        yuan, _dot, fen = raw.partition(".")
-        if not yuan.isdigit() or (fen and (not fen.isdigit() or len(fen) > 2)):
-            raise ValueError
-        return int(yuan) * 100 + int((fen or "0").ljust(2, "0"))
-    except ValueError:
-        raise Invalid(_("An amount is yuan with at most two decimals, e.g. 1234.56.")) from None
-
-
 @require_POST
 @role_required
 def case_action(request, pk, name):
@@ -136,7 +125,7 @@ def case_action(request, pk, name):
                 closure_type=p.get("closure_type", ""),
             )
         elif name == "code":
-            payments.new_code(case, _amount(p.get("amount", "")), actor=request.user)
+            payments.new_code(case, parse_yuan(p.get("amount", "")), actor=request.user)
         elif name == "payee":
             payouts.add_payee(
                 case,
@@ -154,7 +143,7 @@ def case_action(request, pk, name):
             payee = Payee.objects.filter(case=case, pk=p.get("payee") or 0).first()
             if payee is None:
                 raise NotFound(_("Not found."))
-            payouts.request_payout(case, payee, _amount(p.get("amount", "")), actor=request.user)
+            payouts.request_payout(case, payee, parse_yuan(p.get("amount", "")), actor=request.user)
         elif name in ("approve", "paid", "failed"):
             payout = Payout.objects.filter(case=case, pk=p.get("payout") or 0).first()
             if payout is None:
@@ -231,7 +220,7 @@ def finance_desk(request):
             if case is None:
                 raise Invalid(_("No such case."))
             ledger.assign_suspense(
-                _amount(request.POST.get("amount", "")),
+                parse_yuan(request.POST.get("amount", "")),
                 case,
                 actor=request.user,
                 memo=request.POST.get("note", "")[:200],

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from gridgov.core.errors import Invalid
 
 from .models import PaymentApplication
+from .money import parse_yuan
 
 COLUMNS = ["date", "txn_id", "amount", "memo"]
 
@@ -39,14 +40,6 @@ class Reconciliation:
     only_on_statement: list[Line]
     only_in_notices: list[PaymentApplication]
     amount_differs: list[tuple[Line, PaymentApplication]]
-
-
-def _fen(raw: str) -> int:
-    raw = raw.strip().replace(",", "")
-    yuan, _dot, fen = raw.partition(".")
-    if not yuan.isdigit() or (fen and (not fen.isdigit() or len(fen) > 2)):
-        raise ValueError(raw)
-    return int(yuan) * 100 + int((fen or "0").ljust(2, "0"))
 
 
 def parse(content: bytes) -> list[Line]:
@@ -78,15 +71,9 @@ def parse(content: bytes) -> list[Line]:
             continue
         seen.add(txn)
         try:
-            amount = _fen(row[2])
-        except ValueError:
-            errors.append(
-                {
-                    "row": n,
-                    "column": "amount",
-                    "message": _("An amount is yuan with at most two decimals, e.g. 1234.56."),
-                }
-            )
+            amount = parse_yuan(row[2])
+        except Invalid as exc:
+            errors.append({"row": n, "column": "amount", "message": exc.message})
             continue
         lines.append(Line(n, day, txn, amount, row[3].strip()[:200]))
     if errors:

@@ -24,6 +24,7 @@ import dataclasses
 import datetime
 from collections import defaultdict
 
+from gridgov.core.scoping import common_path
 from gridgov.regions.models import Region
 
 
@@ -95,7 +96,7 @@ def compute(queryset, start: datetime.datetime, end: datetime.datetime, by: str 
     names = {}
     depth = None
     if by == "region" and rows:
-        common = _common(r["region_path"] for r in rows)
+        common = common_path(r["region_path"] for r in rows)
         depth = len(common) + Region.steplen
         paths = {r["region_path"][:depth] for r in rows}
         names = dict(Region.objects.filter(path__in=paths).values_list("path", "name"))
@@ -136,12 +137,3 @@ def _add(fig: Figures, r: dict, end) -> None:
             fig.closed_on_time += 1
     if r["extension_count"]:
         fig.extended += 1
-
-
-def _common(paths) -> str:
-    paths = list(paths)
-    lo, hi = min(paths), max(paths)
-    n = 0
-    while n < len(lo) and n < len(hi) and lo[n] == hi[n]:
-        n += 1
-    return lo[: n - n % Region.steplen]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.models import RoleAssignment
 from gridgov.accounts.roles import Role
-from gridgov.core.scoping import under
+from gridgov.core.scoping import common_path, under
 
 from .models import Grid, Level, Region
 
@@ -60,7 +60,7 @@ def staffing_for(grids) -> list[Staffing]:
     assignments = RoleAssignment.objects.filter(role__in=STAFF_ROLES).select_related(
         "user", "region"
     )
-    common = _common_prefix(list(by_path))
+    common = common_path(by_path)
     if common:
         assignments = assignments.filter(under("region__path", common))
     for a in assignments:
@@ -85,17 +85,3 @@ def staffing_for(grids) -> list[Staffing]:
         )
         for g in grids
     ]
-
-
-def _common_prefix(paths: list[str]) -> str:
-    if not paths:
-        return ""
-    lo, hi = min(paths), max(paths)
-    n = 0
-    while n < len(lo) and lo[n] == hi[n]:
-        n += 1
-    return lo[: n - n % Region.steplen]
-
-
-def coverage_gaps(grids) -> list[Staffing]:
-    return [s for s in staffing_for(grids) if s.missing]
