@@ -200,7 +200,8 @@ def _status(m: Matter) -> str:
 
 
 def _request_out(m: Matter) -> dict:
-    last = m.events.order_by("-created_at", "-id").first()
+    events = list(m.events.all())  # prefetched by _search, in time order
+    last = events[-1] if events else None
     return {
         "service_request_id": m.code,
         "status": _status(m),
@@ -332,8 +333,10 @@ def requests(request, fmt):
 
 
 def _search(params):
-    qs = Matter.objects.filter(category__public=True).select_related(
-        "category", "region", "handling_unit"
+    qs = (
+        Matter.objects.filter(category__public=True)
+        .select_related("category", "region", "handling_unit")
+        .prefetch_related("events")  # status notes without a query per request
     )
     ids = [i.strip() for i in params.get("service_request_id", "").split(",") if i.strip()]
     if ids:

@@ -52,6 +52,7 @@ def case_list(request):
     qs = (
         EnforcementCase.objects.visible_to(request.user)
         .select_related("court")
+        .prefetch_related("suspensions")  # days left without a query per case
         .order_by("-filed_on", "-id")
     )
     state = request.GET.get("state", "")

@@ -168,3 +168,26 @@ def test_errors_are_in_chinese_unless_asked_otherwise(live_app, key):
         live_app, {**BASE, "api_key": key, "lat": "10", "long": "10"}, **{"Accept-Language": ""}
     )
     assert "不在任何网格" in response.json()[0]["description"]
+
+
+def test_listing_requests_does_not_query_per_request(db, django_assert_max_num_queries):
+    """In-process: the listing's query count does not grow with the number of requests."""
+    from django.test import Client
+
+    from gridgov.testing.world import build_world
+
+    world = build_world()
+    from gridgov.matters.actions import MatterInput, report_matter
+
+    for i in range(12):
+        report_matter(
+            MatterInput(
+                category=world.categories["fire_lane"],
+                description=f"事项{i}",
+                region=world.regions["grid_a1"],
+            ),
+            actor="test",
+        )
+    with django_assert_max_num_queries(6):
+        listed = Client().get("/open311/v2/requests.json").json()
+    assert len(listed) == 12
