@@ -107,6 +107,7 @@ DEMO_LOGINS = [
     ("handler", Role.DEPARTMENT_HANDLER, "district"),
     ("volunteer", Role.VOLUNTEER, "community"),
     ("court", Role.COURT_OFFICER, "district"),
+    ("court-city", Role.COURT_OFFICER, "city"),
     ("finance", Role.COURT_FINANCE, "district"),
     ("leader", Role.LEADER, "district"),
 ]
@@ -494,7 +495,9 @@ def build(residents: int = 30_000, seed: int = 2024, log=print) -> DemoSummary:
             if role == Role.SYSTEM_ADMIN:
                 accounts.grant_admin_site(u, actor=ACTOR)
 
-        from . import matters
+        from . import courts, matters
 
         matters.build(district, password_hash, rng, log=log)
+    logins = {u.username: u for u in User.objects.filter(username__in=[x[0] for x in DEMO_LOGINS])}
+    courts.build(city, district, logins, rng, log=log)
     return summary

@@ -30,6 +30,8 @@ from .models import (
     ClosureType,
     Court,
     EnforcementCase,
+    Recovery,
+    RecoveryMeans,
     Suspension,
 )
 
@@ -51,14 +53,28 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, cal.monthrange(year, month)[1]))
 
 
-def suspended_days(case: EnforcementCase, today: datetime.date | None = None) -> int:
-    today = today or timezone.localdate()
-    return sum(((s.end or today) - s.start).days for s in case.suspensions.all())
+def deadline_for(
+    filed_on: datetime.date,
+    basis_kind: str,
+    suspensions: list[tuple[datetime.date, datetime.date | None]],
+    extension_days: int,
+    today: datetime.date,
+) -> datetime.date:
+    """The statutory limit: months from filing, plus every suspended day (an open suspension
+    counts up to today), plus approved extensions."""
+    suspended = sum(((end or today) - start).days for start, end in suspensions)
+    base = add_months(filed_on, limit_months(basis_kind))
+    return base + datetime.timedelta(days=suspended + extension_days)
 
 
 def deadline(case: EnforcementCase, today: datetime.date | None = None) -> datetime.date:
-    base = add_months(case.filed_on, limit_months(case.basis_kind))
-    return base + datetime.timedelta(days=suspended_days(case, today) + case.extension_days)
+    return deadline_for(
+        case.filed_on,
+        case.basis_kind,
+        [(s.start, s.end) for s in case.suspensions.all()],
+        case.extension_days,
+        today or timezone.localdate(),
+    )
 
 
 def days_left(case: EnforcementCase, today: datetime.date | None = None) -> int:
@@ -73,6 +89,22 @@ def _officer(actor, case) -> None:
 
 def _record(action, actor, case, before, after) -> None:
     audit.record(action, actor=actor, obj=case, before=before, after=after)
+
+
+def create_court(region, code: str, name: str, *, actor) -> Court:
+    """Registers a court over `region` (system administrators or the system)."""
+    from gridgov.core.actions import check_admin
+
+    check_admin(actor)
+    code, name = (code or "").strip(), (name or "").strip()
+    if not code or not name:
+        raise Invalid(_("Give the court's code and name."))
+    with transaction.atomic():
+        if Court.objects.filter(code=code).exists():
+            raise Conflict(_("Court %(code)s already exists.") % {"code": code})
+        court = Court.objects.create(code=code, name=name, region=region, region_path=region.path)
+        audit.record(AuditAction.COURT_CREATED, actor=actor, obj=court, after=audit.snapshot(court))
+    return court
 
 
 def file_case(
@@ -161,7 +193,11 @@ def move(
                     % {"yuan": money / 100}
                 )
             case.suspensions.filter(end__isnull=True).update(end=on)
-            changes.update(closure_type=closure_type, closed_on=on)
+            changes.update(
+                closure_type=closure_type,
+                closed_on=on,
+                closed_within_limit=on <= deadline(case, on),
+            )
         before = {"state": case.state}
         moved = EnforcementCase.objects.filter(pk=case.pk, state=case.state).update(**changes)
         if not moved:
@@ -175,6 +211,44 @@ def move(
         )
     case.refresh_from_db()
     return case
+
+
+def record_recovery(
+    case: EnforcementCase,
+    amount_fen: int,
+    means: str,
+    *,
+    actor,
+    on: datetime.date | None = None,
+    note: str = "",
+) -> Recovery:
+    """执行到位 outside the case account: paid directly to the applicant, auction proceeds,
+    property delivered. Counted in the recovered-amount KPI on its date."""
+    _officer(actor, case)
+    on = on or timezone.localdate()
+    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
+        raise Invalid(_("An amount is a positive whole number of fen."))
+    if means not in RecoveryMeans.values:
+        raise Invalid(_("Choose how the money or property was recovered."))
+    if on < case.filed_on or on > timezone.localdate():
+        raise Invalid(_("The date lies between filing and today."))
+    with transaction.atomic():
+        recovery = Recovery.objects.create(
+            case=case,
+            amount_fen=amount_fen,
+            on=on,
+            means=means,
+            note=note.strip()[:200],
+            recorded_by=actor if is_user(actor) else None,
+        )
+        _record(
+            AuditAction.CASE_RECOVERY_RECORDED,
+            actor,
+            case,
+            None,
+            {"amount_fen": amount_fen, "means": means, "on": on.isoformat()},
+        )
+    return recovery
 
 
 def request_extension(
@@ -260,3 +334,56 @@ def assign_to_court(case: EnforcementCase, court: Court, reason: str, *, actor):
         )
     case.refresh_from_db()
     return record
+
+
+def create_campaign(
+    court: Court,
+    code: str,
+    name: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    *,
+    actor,
+    description: str = "",
+):
+    """A special action (专项行动) over the courts under `court`'s region."""
+    from .models import Campaign
+
+    if not holds(actor, Role.COURT_OFFICER, court.region_path):
+        raise Forbidden(_("Only the court's enforcement officers run campaigns."))
+    code, name = (code or "").strip(), (name or "").strip()
+    if not code or not name or ends_on < starts_on:
+        raise Invalid(_("Give a code, a name and a period that ends after it starts."))
+    with transaction.atomic():
+        if Campaign.objects.filter(code=code).exists():
+            raise Conflict(_("Campaign %(code)s already exists.") % {"code": code})
+        campaign = Campaign.objects.create(
+            code=code,
+            name=name[:64],
+            description=description.strip()[:400],
+            starts_on=starts_on,
+            ends_on=ends_on,
+            region_path=court.region_path,
+        )
+        audit.record(
+            AuditAction.CAMPAIGN_CREATED, actor=actor, obj=campaign, after=audit.snapshot(campaign)
+        )
+    return campaign
+
+
+def tag_cases(campaign, cases: list[EnforcementCase], *, actor) -> int:
+    """Adds cases to a campaign; every case must lie under the campaign's courts."""
+    if not holds(actor, Role.COURT_OFFICER, campaign.region_path):
+        raise Forbidden(_("Only the court's enforcement officers run campaigns."))
+    outside = [c.number for c in cases if not c.region_path.startswith(campaign.region_path)]
+    if outside:
+        raise Invalid(
+            _("Not under this campaign's courts: %(cases)s") % {"cases": ", ".join(outside)}
+        )
+    with transaction.atomic():
+        already = set(campaign.cases.values_list("pk", flat=True))
+        fresh = [c for c in cases if c.pk not in already]
+        campaign.cases.add(*fresh)
+        for c in fresh:
+            _record(AuditAction.CASE_TAGGED, actor, c, None, {"campaign": campaign.code})
+    return len(fresh)

@@ -91,11 +91,16 @@ class EnforcementCase(InRegion):
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     extension_days = models.PositiveIntegerField(_("approved extension (days)"), default=0)
+    closed_within_limit = models.BooleanField(_("closed within the limit"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
+        indexes = [
+            models.Index(fields=["region_path", "filed_on"]),
+            models.Index(fields=["region_path", "closed_on"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount_fen__gte=0), name="case_amount_not_negative"
@@ -367,3 +372,55 @@ class CrossCourtAssignment(models.Model):
 
     def __str__(self):
         return f"{self.case}: {self.from_court} → {self.to_court}"
+
+
+class RecoveryMeans(models.TextChoices):
+    DIRECT = "direct", _("paid directly to the applicant")
+    AUCTION = "auction", _("auction or sale proceeds")
+    DEDUCTION = "deduction", _("deducted or transferred by a bank or employer")
+    PROPERTY = "property", _("property delivered")
+
+
+class Recovery(models.Model):
+    """Money or property recovered outside the case account (执行到位 that did not pass
+    through custody). Money through the case account is counted from the ledger."""
+
+    case = models.ForeignKey(EnforcementCase, on_delete=models.PROTECT, related_name="recoveries")
+    amount_fen = models.BigIntegerField(_("amount (fen)"))
+    on = models.DateField(_("date"))
+    means = models.CharField(_("means"), max_length=16, choices=RecoveryMeans.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["on", "case"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_fen__gt=0), name="recovery_amount_positive"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case} {self.amount_fen}"
+
+
+class Campaign(InRegion):
+    """A special action (专项行动: 清积案, 雷霆2023 …): a tagged set of cases with its own
+    progress."""
+
+    scope_kind = "enforcement"
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    description = models.CharField(_("description"), max_length=400, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    cases = models.ManyToManyField(EnforcementCase, related_name="campaigns", blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    def __str__(self):
+        return self.name
