@@ -176,6 +176,7 @@ def nav_for(user) -> list[tuple[str, str]]:
     if read_paths(user, "enforcement"):
         items.append(("enforcement:cases", _("Enforcement cases")))
         items.append(("enforcement:finance", _("Finance desk")))
+        items.append(("enforcement:kpis", _("Enforcement key figures")))
     if read_paths(user, "audit"):
         items.append(("audit", _("Audit trail")))
     if is_system_admin(user):

@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from gridgov.core.errors import ActionError
+from gridgov.enforcement.api import router as enforcement_router
 from gridgov.matters.api import router as matters_router
 
 from .auth import Session, TokenAuth
@@ -57,3 +58,4 @@ def unauthenticated(request, exc):
 
 api.add_router("/", router)
 api.add_router("/", matters_router)
+api.add_router("/", enforcement_router)

@@ -148,10 +148,21 @@ class _Gen:
         }.get(row["closure_type"], 0.0)
         row["recovered"] = int(row["amount_fen"] * share)
 
-    def closing_day(self, row, year_end, max_days=170):
-        limit_days = 85 if row["basis_kind"] == BasisKind.NON_LITIGATION else max_days
-        on = row["filed_on"] + datetime.timedelta(days=self.rng.randint(8, limit_days))
-        return min(on, year_end)
+    def closing_day(self, row, mean_days: float) -> datetime.date:
+        """A plausible closing day: most cases close within weeks, a tail takes months."""
+        limit_days = 85 if row["basis_kind"] == BasisKind.NON_LITIGATION else 175
+        days = min(5 + int(self.rng.expovariate(1 / mean_days)), limit_days)
+        return row["filed_on"] + datetime.timedelta(days=days)
+
+    def close_earliest(self, rows, n, year_end, mean_days):
+        """Closes the `n` of `rows` that would naturally close first (by `year_end` at the
+        latest); returns the rest."""
+        natural = sorted(((self.closing_day(r, mean_days), i) for i, r in enumerate(rows)))
+        for on, i in natural[:n]:
+            self.close(rows[i], min(on, year_end), "within")
+        for on, i in natural[n:]:
+            rows[i]["natural"] = on
+        return [rows[i] for _on, i in natural[n:]]
 
 
 def _scale(rows: list[dict], total: int, year: int) -> None:
@@ -193,38 +204,33 @@ def history(rng: random.Random, courts: list[Court], prefixes) -> _Gen:
         g.close(row, g.day(y22, D(2022, 5, 31)))
 
     new22 = [g.case(g.day(y22, y22_end), kind=g.random_kind()) for _ in range(NEW_2022)]
-    new22.sort(key=lambda r: r["filed_on"])
-    closing22 = CLOSED_2022 - (CARRIED_2022 - OLD_PENDING)
-    for row in new22[:closing22]:
-        g.close(row, g.closing_day(row, y22_end), "within")
-    open22 = new22[closing22:]
+    open22 = g.close_earliest(new22, CLOSED_2022 - (CARRIED_2022 - OLD_PENDING), y22_end, 43)
 
     # 2023: 285 of the 297 old cases closed by 清积案, 12 left; every 2022 case closed; of
     # the new cases, enough closed to reach 31,294, with 235 closings in all past the limit.
     for row in old[OLD_LEFT:]:
         g.close(row, g.day(D(2023, 2, 1), D(2023, 6, 30)))
-    for row in open22:
-        g.close(row, g.day(y23, D(2023, 4, 30)))
+    for row in open22:  # on their natural day, a few days into 2023 at the earliest
+        g.close(
+            row, max(row["natural"], D(2023, 1, 2) + datetime.timedelta(days=rng.randint(0, 9)))
+        )
     thunder = [
         g.case(g.day(D(2023, 3, 1), D(2023, 6, 30)), kind=CaseKind.PROPERTY_PENALTY)
         for _ in range(THUNDER)
     ]
     for row in thunder:
-        g.close(row, g.closing_day(row, y23_end), "within", closure=ClosureType.COMPLETED)
+        g.close(row, g.closing_day(row, 60), "within", closure=ClosureType.COMPLETED)
         row["tags"].append("leiting2023")
     new23 = [g.case(g.day(y23, y23_end), kind=g.random_kind()) for _ in range(NEW_2023 - THUNDER)]
     new23.sort(key=lambda r: r["filed_on"])
     closing23 = CLOSED_2023 - (OLD_PENDING - OLD_LEFT) - len(open22) - THUNDER
-    closed23 = new23[:closing23]
     already_late = sum(1 for r in old[OLD_LEFT:] + open22 if not r["within"])
     late = CLOSED_2023 - WITHIN_2023 - already_late
-    for i, row in enumerate(closed23):
-        if i < late:
-            g.close(row, row["filed_on"] + datetime.timedelta(days=190), "late")
-        else:
-            g.close(row, g.closing_day(row, y23_end), "within")
+    for row in new23[:late]:  # early-filed cases that ran past their limit
+        g.close(row, row["filed_on"] + datetime.timedelta(days=190), "late")
+    open23 = g.close_earliest(new23[late:], closing23 - late, y23_end, 31)
     # The rest of 2023's cases close in 2024, but for a few still open today.
-    for row in new23[closing23:-15]:
+    for row in open23[:-15]:
         g.close(row, g.day(D(2024, 1, 2), D(2024, 5, 31)))
     for row in old[:OLD_LEFT]:
         row["suspensions"][0] = (row["suspensions"][0][0], None)  # still suspended

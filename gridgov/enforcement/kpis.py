@@ -2,8 +2,8 @@
 
 The period is the dates [start, end], both included; every figure is taken as it stood at
 the end of `end` — so computing a past period again tomorrow, after more filings, closings,
-assignments and payments, gives the same answer. The case set is a queryset: `in_scope(path,
-end)` for the courts under a region (a case belongs to the court that held it on `end`, so a
+assignments and payments, gives the same answer. The case set is a queryset: `in_scope(end,
+paths)` for the courts under a region (a case belongs to the court that held it on `end`, so a
 case assigned to another court later counts for its original court), or a campaign's cases.
 
 With S the case set:
@@ -44,6 +44,7 @@ from gridgov.core.scoping import under
 from .models import (
     CaseKind,
     ClosureType,
+    Court,
     CrossCourtAssignment,
     EnforcementCase,
     JournalEntry,
@@ -125,25 +126,32 @@ class Figures:
         }
 
 
-def in_scope(path: str, day: datetime.date):
-    """The cases held on `day` by the courts under region `path`: today's cases under it,
-    with assignments made after `day` undone (a case moved away later still counts where it
-    was; one moved in later does not)."""
-    cases = EnforcementCase.objects.filter(under("region_path", path))
-    then: dict[int, str] = {}
-    for case_id, was in (
+def in_scope(day: datetime.date, paths: list[str] | str = "", court: Court | None = None):
+    """The cases held on `day` by the courts under the region `paths` (and only by `court`,
+    if given): today's cases there, with assignments made after `day` undone — a case moved
+    away later still counts where it was; one moved in later does not."""
+    paths = [paths] if isinstance(paths, str) else list(paths)
+
+    def there(path: str, court_id: int) -> bool:
+        return any(path.startswith(p) for p in paths) and court_id == (
+            court.pk if court else court_id
+        )
+
+    here = Q()
+    for p in paths:
+        here |= under("region_path", p)
+    if court is not None:
+        here &= Q(court=court)
+    then: dict[int, bool] = {}
+    for case_id, court_id, path in (
         CrossCourtAssignment.objects.filter(created_at__date__gt=day)
         .order_by("created_at", "id")
-        .values_list("case_id", "from_court__region_path")
+        .values_list("case_id", "from_court_id", "from_court__region_path")
     ):
-        then.setdefault(case_id, was)  # the court that held it before its first later move
-    if not then:
-        return cases
-    was_in = {pk for pk, was in then.items() if was.startswith(path)}
-    moved_in = set(then) - was_in
-    return EnforcementCase.objects.filter(
-        (under("region_path", path) & ~Q(pk__in=moved_in)) | Q(pk__in=was_in)
-    )
+        then.setdefault(case_id, there(path, court_id))  # before its first later move
+    was_in = {pk for pk, inside in then.items() if inside}
+    moved = set(then) - was_in
+    return EnforcementCase.objects.filter((here & ~Q(pk__in=moved)) | Q(pk__in=was_in))
 
 
 def compute(cases, start: datetime.date, end: datetime.date) -> Figures:

@@ -37,7 +37,7 @@ def _reader(user):
         raise PermissionDenied(_("Your role does not work on enforcement cases."))
 
 
-def _balances(case_ids) -> dict[int, int]:
+def balances(case_ids) -> dict[int, int]:
     rows = (
         Leg.objects.filter(account__case_id__in=case_ids, entry__sealed=True)
         .values("account__case_id")
@@ -62,7 +62,7 @@ def case_list(request):
     if q:
         qs = qs.filter(number__contains=q)
     page = paginate(request, qs)
-    money = _balances([c.pk for c in page])
+    money = balances([c.pk for c in page])
     today = timezone.localdate()
     for c in page:
         c.balance = money.get(c.pk, 0)

@@ -59,7 +59,7 @@ def book(world, courts):
 
 
 def figures(court, start, end):
-    return kpis.compute(kpis.in_scope(court.region_path, end), start, end).as_dict()
+    return kpis.compute(kpis.in_scope(end, court.region_path), start, end).as_dict()
 
 
 def test_first_half_figures_as_worked_out_by_hand(courts, book):
@@ -75,9 +75,11 @@ def test_first_half_figures_as_worked_out_by_hand(courts, book):
     assert f["recovered_fen"] == 150_000  # the August recovery is outside the period
     assert f["recovery_rate"] == 0.25  # 150,000 of the 600,000 applied for on 1, 4, 6
     assert f["pending_over_year"] == 1
-    long = kpis.long_pending(kpis.in_scope(courts[0].region_path, H1[1]), H1[1])
+    long = kpis.long_pending(kpis.in_scope(H1[1], courts[0].region_path), H1[1])
     assert [c.number for c in long] == [book[2].number]
     assert figures(courts[1], *H1)["received"] == 0
+    by_court = kpis.compute(kpis.in_scope(H1[1], "", court=courts[0]), *H1).as_dict()
+    assert by_court == f
 
 
 def test_a_past_period_reads_the_same_after_later_changes(world, courts, book):
@@ -92,6 +94,8 @@ def test_a_past_period_reads_the_same_after_later_changes(world, courts, book):
     cases.move(book[7], "close", closure_type=ClosureType.TERMINATED, actor=officer)
     assert figures(courts[0], *H1) == before
     assert figures(courts[1], *H1)["received"] == 0  # B did not hold it then
+    by_court = kpis.compute(kpis.in_scope(H1[1], "", court=courts[0]), *H1).as_dict()
+    assert by_court == before
     now_a, now_b = figures(courts[0], today, today), figures(courts[1], today, today)
     assert now_b["carried_over"] == 1 and now_b["pending_over_year"] == 1
     assert now_a["recovered_fen"] == 5_000  # receipts less the reversal

@@ -1,0 +1,265 @@
+"""JSON API for court enforcement: cases, their steps and recoveries, key figures and
+campaigns — the same actions and scoping as the pages. Money is integer fen."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from gridgov.accounts import roles
+from gridgov.core.errors import Invalid, NotFound
+from gridgov.core.scoping import get_visible
+
+from . import cases, kpis, ledger
+from .kpi_views import check_period, kpi_scope
+from .models import Campaign, CaseState, Court, EnforcementCase
+from .pages import balances
+
+router = Router(tags=["enforcement"])
+PAGE = 50
+
+
+def _reader(user) -> list[str]:
+    paths = roles.read_paths(user, "enforcement")
+    if not paths:
+        raise PermissionDenied(_("Your role does not work on enforcement cases."))
+    return paths
+
+
+class CaseIn(Schema):
+    court: str
+    number: str
+    kind: str
+    applicant: str
+    respondent: str
+    amount_fen: int
+    filed_on: datetime.date
+    basis: str = ""
+    basis_kind: str = "litigation"
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    court: str
+    kind: str
+    state: str
+    applicant: str
+    respondent: str
+    amount_fen: int
+    filed_on: datetime.date
+    deadline: datetime.date
+    days_left: int | None
+    closure_type: str
+    closed_on: datetime.date | None
+    closed_within_limit: bool | None
+    balance_fen: int
+    campaigns: list[str]
+
+
+class CasePage(Schema):
+    count: int
+    items: list[CaseOut]
+
+
+class StepIn(Schema):
+    reason: str = ""
+    closure_type: str = ""
+    on: datetime.date | None = None
+
+
+class RecoveryIn(Schema):
+    amount_fen: int
+    means: str
+    on: datetime.date | None = None
+    note: str = ""
+
+
+class RecoveryOut(Schema):
+    id: int
+    amount_fen: int
+    means: str
+    on: datetime.date
+
+
+class KpiOut(Schema):
+    start: datetime.date
+    end: datetime.date
+    received: int
+    carried_over: int
+    new: int
+    closed: int
+    closure_rate: float | None
+    within_limit_rate: float | None
+    actual_rate: float | None
+    terminated_this_time_rate: float | None
+    recovered_fen: int
+    recovery_rate: float | None
+    pending_over_year: int
+    long_pending: list[str]
+
+
+class CampaignOut(Schema):
+    code: str
+    name: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    cases: int
+    closed: int
+    closure_rate: float | None
+    recovered_fen: int
+
+
+def case_out(case: EnforcementCase, balance: int, today: datetime.date) -> dict:
+    closed = case.state == CaseState.CLOSED
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "court": case.court.code,
+        "kind": case.kind,
+        "state": case.state,
+        "applicant": case.applicant,
+        "respondent": case.respondent,
+        "amount_fen": case.amount_fen,
+        "filed_on": case.filed_on,
+        "deadline": cases.deadline(case, case.closed_on or today),
+        "days_left": None if closed else cases.days_left(case, today),
+        "closure_type": case.closure_type,
+        "closed_on": case.closed_on,
+        "closed_within_limit": case.closed_within_limit,
+        "balance_fen": balance,
+        "campaigns": [c.code for c in case.campaigns.all()],
+    }
+
+
+def _fetch(user, pk: int) -> EnforcementCase:
+    _reader(user)
+    return get_visible(
+        EnforcementCase.objects.select_related("court").prefetch_related(
+            "suspensions", "campaigns"
+        ),
+        user,
+        pk=pk,
+    )
+
+
+def _one(case: EnforcementCase) -> dict:
+    return case_out(case, ledger.balance(ledger.case_account(case)), timezone.localdate())
+
+
+@router.get("/enforcement/cases", response=CasePage)
+def list_cases(request, state: str = "", q: str = "", court: str = "", page: int = 1):
+    _reader(request.user)
+    qs = (
+        EnforcementCase.objects.visible_to(request.user)
+        .select_related("court")
+        .prefetch_related("suspensions", "campaigns")
+        .order_by("-filed_on", "-id")
+    )
+    if state:
+        if state not in CaseState.values:
+            raise Invalid(_("No such state."))
+        qs = qs.filter(state=state)
+    if q.strip():
+        qs = qs.filter(number__contains=q.strip())
+    if court:
+        qs = qs.filter(court__code=court)
+    if page < 1:
+        raise Invalid(_("Pages start at 1."))
+    items = list(qs[(page - 1) * PAGE : page * PAGE])
+    money, today = balances([c.pk for c in items]), timezone.localdate()
+    return {
+        "count": qs.count(),
+        "items": [case_out(c, money.get(c.pk, 0), today) for c in items],
+    }
+
+
+@router.get("/enforcement/cases/{pk}", response=CaseOut)
+def get_case(request, pk: int):
+    return _one(_fetch(request.user, pk))
+
+
+@router.post("/enforcement/cases", response={201: CaseOut})
+def file_case(request, payload: CaseIn):
+    _reader(request.user)
+    court = Court.objects.visible_to(request.user).filter(code=payload.court).first()
+    if court is None:
+        raise NotFound(_("No such court."))
+    case = cases.file_case(
+        court,
+        number=payload.number,
+        kind=payload.kind,
+        applicant=payload.applicant,
+        respondent=payload.respondent,
+        amount_fen=payload.amount_fen,
+        filed_on=payload.filed_on,
+        basis=payload.basis,
+        basis_kind=payload.basis_kind,
+        actor=request.user,
+    )
+    return 201, _one(_fetch(request.user, case.pk))
+
+
+@router.post("/enforcement/cases/{pk}/steps/{name}", response=CaseOut)
+def step(request, pk: int, name: str, payload: StepIn):
+    """start, suspend (reason), resume, close (closure_type)."""
+    case = _fetch(request.user, pk)
+    cases.move(
+        case,
+        name,
+        actor=request.user,
+        reason=payload.reason,
+        closure_type=payload.closure_type,
+        on=payload.on,
+    )
+    return _one(_fetch(request.user, pk))
+
+
+@router.post("/enforcement/cases/{pk}/recoveries", response={201: RecoveryOut})
+def record_recovery(request, pk: int, payload: RecoveryIn):
+    case = _fetch(request.user, pk)
+    r = cases.record_recovery(
+        case,
+        payload.amount_fen,
+        payload.means,
+        on=payload.on,
+        note=payload.note,
+        actor=request.user,
+    )
+    return 201, {"id": r.pk, "amount_fen": r.amount_fen, "means": r.means, "on": r.on}
+
+
+@router.get("/enforcement/kpis", response=KpiOut)
+def enforcement_kpis(request, start: datetime.date, end: datetime.date, court: str = ""):
+    """Key figures for cases in the period [start, end], as they stood at its end; formulas
+    in docs/enforcement.md."""
+    check_period(start, end)
+    scope = kpi_scope(request.user, end, court)
+    figures = kpis.compute(scope, start, end).as_dict()
+    figures["long_pending"] = [c.number for c in kpis.long_pending(scope, end, limit=50)]
+    return figures
+
+
+@router.get("/enforcement/campaigns", response=list[CampaignOut])
+def campaigns(request):
+    _reader(request.user)
+    out = []
+    for c in Campaign.objects.visible_to(request.user).order_by("-starts_on", "code"):
+        f = kpis.compute(c.cases.all(), c.starts_on, c.ends_on)
+        out.append(
+            {
+                "code": c.code,
+                "name": c.name,
+                "starts_on": c.starts_on,
+                "ends_on": c.ends_on,
+                "cases": f.received,
+                "closed": f.closed,
+                "closure_rate": f.closure_rate,
+                "recovered_fen": f.recovered_fen,
+            }
+        )
+    return out
