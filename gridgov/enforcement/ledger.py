@@ -296,3 +296,45 @@ def check() -> CheckResult:
         parts[K.FEES],
         count,
     )
+
+
+@dataclasses.dataclass
+class SuspenseMonth:
+    month: datetime.date
+    arrived: int = 0
+    assigned: int = 0
+    unclaimed: int = 0
+
+
+def suspense_months() -> list[SuspenseMonth]:
+    """The monthly "clear to zero" list: unclaimed money by the month it arrived, and how
+    much of each month is still waiting for a case (assignments clear the oldest first).
+    Months already cleared to zero stay listed for the last year."""
+    rows = (
+        Leg.objects.filter(account=system_account(K.SUSPENSE), entry__sealed=True)
+        .order_by("entry_id")
+        .values_list("amount_fen", "entry__created_at")
+    )
+    months: dict[datetime.date, SuspenseMonth] = {}
+    queue: list[SuspenseMonth] = []
+    for amount, at in rows:
+        month = timezone.localtime(at).date().replace(day=1)
+        if amount < 0:  # money arrived in suspense
+            m = months.setdefault(month, SuspenseMonth(month))
+            m.arrived -= amount
+            m.unclaimed -= amount
+            if not queue or queue[-1] is not m:
+                queue.append(m)
+        else:  # assigned to a case (or reversed): clears the oldest month first
+            months.setdefault(month, SuspenseMonth(month)).assigned += amount
+            while amount and queue:
+                take = min(amount, queue[0].unclaimed)
+                queue[0].unclaimed -= take
+                amount -= take
+                if not queue[0].unclaimed:
+                    queue.pop(0)
+    year_ago = (timezone.localdate() - datetime.timedelta(days=365)).replace(day=1)
+    return sorted(
+        (m for m in months.values() if m.unclaimed or m.month >= year_ago),
+        key=lambda m: m.month,
+    )

@@ -232,7 +232,6 @@ def finance_desk(request):
             messages.success(request, _("Assigned to %(case)s.") % {"case": case.number})
             return redirect("enforcement:finance")
     today = timezone.localdate()
-    month_start = today.replace(day=1)
     check = ledger.check()
     return render(
         request,
@@ -240,7 +239,7 @@ def finance_desk(request):
         {
             "suspense": ledger.balance(ledger.system_account(AccountKind.SUSPENSE)),
             "unclaimed": PaymentApplication.objects.filter(case__isnull=True).order_by("-id")[:100],
-            "month_start": month_start,
+            "months": ledger.suspense_months(),
             "to_approve": Payout.objects.filter(
                 case__in=visible, state=PayoutState.REQUESTED
             ).select_related("case", "payee"),

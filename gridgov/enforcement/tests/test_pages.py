@@ -1,5 +1,6 @@
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from gridgov.enforcement import ledger, payments, payouts
 from gridgov.enforcement.models import AccountKind, Payout, PayoutState
@@ -68,13 +69,17 @@ def test_finance_desk_assigns_suspense(world, case):
     ledger.receive(9_900, case=None, actor="test")
     finance = client_for(world, "court_finance")
     page = finance.get("/enforcement/finance/").content.decode()
-    assert 'id="suspense">9900<' in page and "已平衡" in page
+    assert 'data-fen="9900">99.00<' in page and "已平衡" in page
+    month = timezone.localdate().strftime("%Y-%m")
+    assert f'data-month="{month}" data-unclaimed="9900"' in page  # the clear-to-zero list
     bad = finance.post("/enforcement/finance/", {"case": "nope", "amount": "99"})
     assert bad.status_code == 400
     ok = finance.post("/enforcement/finance/", {"case": case.number, "amount": "99"})
     assert ok.status_code == 302
     assert ledger.balance(ledger.system_account(AccountKind.SUSPENSE)) == 0
     assert ledger.balance(ledger.case_account(case)) == 9_900
+    page = finance.get("/enforcement/finance/").content.decode()
+    assert f'data-month="{month}" data-unclaimed="0"' in page  # cleared to zero
     assert (
         client_for(world, "court_officer")
         .post("/enforcement/finance/", {"case": case.number, "amount": "1"})
