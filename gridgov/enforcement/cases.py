@@ -26,6 +26,7 @@ from . import ledger
 from .models import (
     BasisKind,
     CaseExtension,
+    CaseKind,
     CaseState,
     ClosureType,
     Court,
@@ -127,6 +128,8 @@ def file_case(
         raise Invalid(_("An amount is a whole, non-negative number of fen."))
     if not (number or "").strip() or not applicant.strip() or not respondent.strip():
         raise Invalid(_("Case number, applicant and respondent are required."))
+    if kind not in CaseKind.values or basis_kind not in BasisKind.values:
+        raise Invalid(_("Choose the kind of case and the kind of basis from the list."))
     with transaction.atomic():
         if EnforcementCase.objects.filter(number=number.strip()).exists():
             raise Conflict(_("Case %(n)s is already filed.") % {"n": number})

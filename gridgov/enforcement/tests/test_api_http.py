@@ -1,0 +1,111 @@
+"""The enforcement API over real HTTP against the demo served by gunicorn: the regional
+court system's 2023 figures as the page reports them, scoping, and bad input."""
+
+import datetime
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+@pytest.fixture(scope="module")
+def tokens(live_demo):
+    return {
+        k: live_demo.manage("create-token", k).strip() for k in ("court-city", "court", "worker")
+    }
+
+
+def api(live_demo, tokens, who):
+    return httpx.Client(
+        base_url=live_demo.url + "/api",
+        headers={"Authorization": f"Bearer {tokens[who]}", "Accept-Language": "en"},
+        timeout=60,
+    )
+
+
+def test_the_regional_courts_2023_figures_are_the_pages(live_demo, tokens):
+    with api(live_demo, tokens, "court-city") as c:
+        y23 = c.get("/enforcement/kpis", params={"start": "2023-01-01", "end": "2023-12-31"})
+        y22 = c.get("/enforcement/kpis", params={"start": "2022-01-01", "end": "2022-12-31"})
+        campaigns = {x["code"]: x for x in c.get("/enforcement/campaigns").json()}
+    f, before = y23.json(), y22.json()
+    assert round(f["received"] / 10_000, 2) == 3.44  # 3.44万件
+    assert f["received"] - before["received"] == 8_967
+    assert round((f["received"] - before["received"]) / before["received"] * 100, 2) == 35.24
+    assert f["closed"] // 100 / 100 == 3.12  # 3.12万件
+    assert f["closure_rate"] == 0.9094
+    assert f["within_limit_rate"] == 0.9925
+    assert f["recovered_fen"] == 3_506_000_000 * 100  # 35.06亿元
+    assert f["recovered_fen"] - before["recovered_fen"] == 554_000_000 * 100  # +5.54亿元
+    assert (before["pending_over_year"], f["pending_over_year"]) == (297, 12)
+    assert len(f["long_pending"]) == 12
+    q = campaigns["qingjian"]
+    assert (q["cases"], q["closed"], q["closure_rate"]) == (297, 285, 0.9596)
+    thunder = campaigns["leiting2023"]
+    assert thunder["cases"] == 42 and thunder["recovered_fen"] == 164_000_000 * 100
+
+
+def test_a_district_court_officer_sees_only_their_courts(live_demo, tokens):
+    with api(live_demo, tokens, "court") as c, api(live_demo, tokens, "court-city") as city:
+        mine = c.get("/enforcement/cases", params={"q": "藏0481"}).json()
+        # 米林's cases are not Bayi's, but for those assigned to Bayi
+        assert {x["court"] for x in mine["items"]} <= {"lz-by"}
+        assert mine["count"] < 10
+        other = city.get("/enforcement/cases", params={"court": "lz-ml"}).json()["items"][0]
+        assert c.get(f"/enforcement/cases/{other['id']}").status_code == 404
+        part = c.get("/enforcement/kpis", params={"start": "2023-01-01", "end": "2023-12-31"})
+        assert 0 < part.json()["received"] < 34_412
+        assert (
+            c.get(
+                "/enforcement/kpis",
+                params={"start": "2023-01-01", "end": "2023-12-31", "court": "lz-ml"},
+            ).status_code
+            == 404
+        )
+    with api(live_demo, tokens, "worker") as w:
+        assert w.get("/enforcement/cases").status_code == 403
+
+
+def test_filing_and_moving_a_case_through_the_api(live_demo, tokens):
+    today = datetime.date.today().isoformat()
+    body = {
+        "court": "lz-by",
+        "number": "（2026）藏0402执99001号",
+        "kind": "first",
+        "applicant": "林芝雪域商贸有限公司",
+        "respondent": "王伟",
+        "amount_fen": 1_250_000,
+        "filed_on": today,
+    }
+    with api(live_demo, tokens, "court") as c:
+        for bad in ({"amount_fen": -1}, {"amount_fen": 12.5}, {"number": " "}, {"kind": "x"}):
+            r = c.post("/enforcement/cases", json={**body, **bad})
+            assert r.status_code == 400, (bad, r.text)
+            assert r.json()["detail"]
+        assert c.get("/enforcement/cases", params={"q": body["number"]}).json()["count"] == 0
+        made = c.post("/enforcement/cases", json=body)
+        assert made.status_code == 201, made.text
+        case = made.json()
+        assert case["state"] == "filed" and case["days_left"] > 170
+        assert c.post("/enforcement/cases", json=body).status_code == 409
+        pk = case["id"]
+        assert c.post(f"/enforcement/cases/{pk}/steps/resume", json={}).status_code == 409
+        assert (
+            c.post(f"/enforcement/cases/{pk}/steps/start", json={}).json()["state"] == "enforcing"
+        )
+        assert c.post(f"/enforcement/cases/{pk}/steps/suspend", json={}).status_code == 400
+        before = c.get("/enforcement/kpis", params={"start": today, "end": today}).json()
+        r = c.post(
+            f"/enforcement/cases/{pk}/recoveries",
+            json={"amount_fen": 250_000, "means": "direct"},
+        )
+        assert r.status_code == 201
+        after = c.get("/enforcement/kpis", params={"start": today, "end": today}).json()
+        assert after["recovered_fen"] - before["recovered_fen"] == 250_000
+        closed = c.post(
+            f"/enforcement/cases/{pk}/steps/close", json={"closure_type": "settled"}
+        ).json()
+        assert closed["state"] == "closed" and closed["closed_within_limit"] is True
+        bad = c.get("/enforcement/kpis", params={"start": "2024-01-01", "end": "2023-01-01"})
+        assert bad.status_code == 400
