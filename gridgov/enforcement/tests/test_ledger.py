@@ -1,4 +1,5 @@
 import datetime
+import time
 
 import pytest
 from django.core.management import call_command
@@ -8,8 +9,15 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from gridgov.core.errors import Conflict, Invalid
-from gridgov.enforcement import ledger
-from gridgov.enforcement.models import Account, AccountKind, Court, EnforcementCase, JournalEntry
+from gridgov.enforcement import ledger, payments, simulator
+from gridgov.enforcement.models import (
+    Account,
+    AccountKind,
+    Court,
+    EnforcementCase,
+    JournalEntry,
+    PaymentApplication,
+)
 
 K = AccountKind
 
@@ -159,9 +167,12 @@ def test_ledger_check_command(world, capsys):
 
 
 class LedgerMachine(RuleBasedStateMachine):
-    """Drives payments (known and unknown codes), suspense assignment, two-phase payouts
-    with bank failures, and reversals; after every step compares the ledger with a plain
-    in-memory model and checks every invariant."""
+    """Drives payments arriving as signed provider notices (known and unknown codes),
+    repeated and conflicting notices, stale and forged ones, bursts of notices with
+    duplicates in shuffled order, suspense assignment, two-phase payouts with bank failures,
+    and reversals; after every step compares the ledger with a plain in-memory model and
+    checks every invariant. (Notices sent truly in parallel, by 8 senders over HTTP, are in
+    test_payments_http and the benchmark.)"""
 
     world = None
 
@@ -175,6 +186,10 @@ class LedgerMachine(RuleBasedStateMachine):
         self.custody = 0
         self.pending: list[tuple[int, int]] = []  # (case pk, amount)
         self.receipts: list[tuple[JournalEntry, int | None, int]] = []
+        _provider, self.secret = payments.create_provider("machine")
+        self.codes = [payments.new_code(c, 1_000_000).code for c in self.cases]
+        self.sent: list[tuple[str, str, int, int | None]] = []  # txn, code, amount, case pk
+        self.serial = 0
 
     def teardown(self):
         transaction.savepoint_rollback(self.sid)
@@ -182,16 +197,72 @@ class LedgerMachine(RuleBasedStateMachine):
     def _case(self, i):
         return self.cases[i % len(self.cases)]
 
-    @rule(i=st.integers(0, 2), amount=st.integers(1, 10_000), known=st.booleans())
-    def pay(self, i, amount, known):
-        case = self._case(i) if known else None
-        entry = ledger.receive(amount, case=case, actor="machine")
+    def _send(self, txn, code, amount, *, timestamp=None, secret=None):
+        headers, body = simulator.notice(
+            secret or self.secret, code, amount, txn_id=txn, timestamp=timestamp
+        )
+        return payments.handle_notice(
+            "machine", headers["X-Gridgov-Timestamp"], headers["X-Gridgov-Signature"], body
+        )
+
+    def _expect_applied(self, txn, code, amount, case_pk):
+        application = PaymentApplication.objects.get(txn_id=txn)
+        assert application.case_id == case_pk
         self.custody += amount
-        if case:
-            self.model[case.pk] += amount
+        if case_pk:
+            self.model[case_pk] += amount
         else:
             self.suspense += amount
-        self.receipts.append((entry, case.pk if case else None, amount))
+        self.receipts.append((application.entry, case_pk, amount))
+        self.sent.append((txn, code, amount, case_pk))
+
+    def _new_payment(self, i, amount, known):
+        self.serial += 1
+        case = self._case(i)
+        code = self.codes[self.cases.index(case)] if known else f"NOPE{self.serial:05d}"
+        return f"t{self.serial}", code, amount, case.pk if known else None
+
+    @rule(i=st.integers(0, 2), amount=st.integers(1, 10_000), known=st.booleans())
+    def pay(self, i, amount, known):
+        txn, code, amount, case_pk = self._new_payment(i, amount, known)
+        assert self._send(txn, code, amount).status == 200
+        self._expect_applied(txn, code, amount, case_pk)
+
+    @precondition(lambda self: self.sent)
+    @rule(data=st.data())
+    def provider_repeats_a_notice(self, data):
+        txn, code, amount, _case = data.draw(st.sampled_from(self.sent))
+        answer = self._send(txn, code, amount)
+        assert (answer.status, answer.body["result"]) == (200, "ok")  # same answer, no posting
+
+    @precondition(lambda self: self.sent)
+    @rule(data=st.data(), delta=st.integers(1, 500))
+    def same_transaction_different_amount(self, data, delta):
+        txn, code, amount, _case = data.draw(st.sampled_from(self.sent))
+        assert self._send(txn, code, amount + delta).status == 409  # alerted, never posted
+
+    @rule(i=st.integers(0, 2), amount=st.integers(1, 10_000), forged=st.booleans())
+    def stale_or_forged_notice(self, i, amount, forged):
+        txn, code, amount, _case = self._new_payment(i, amount, True)
+        if forged:
+            answer = self._send(txn, code, amount, secret="not-the-secret")
+        else:
+            answer = self._send(txn, code, amount, timestamp=int(time.time()) - 301)
+        assert answer.status == 401
+        assert not PaymentApplication.objects.filter(txn_id=txn).exists()
+
+    @rule(data=st.data(), n=st.integers(2, 6))
+    def burst_with_duplicates_in_any_order(self, data, n):
+        """Several new notices, each delivered one to three times, in a shuffled order."""
+        fresh = [
+            self._new_payment(data.draw(st.integers(0, 2)), data.draw(st.integers(1, 10_000)), k)
+            for k in data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+        ]
+        deliveries = [p for p in fresh for _ in range(data.draw(st.integers(1, 3)))]
+        for txn, code, amount, _case in data.draw(st.permutations(deliveries)):
+            assert self._send(txn, code, amount).status == 200
+        for payment in fresh:
+            self._expect_applied(*payment)
 
     @rule(i=st.integers(0, 2), amount=st.integers(1, 10_000))
     def assign(self, i, amount):
