@@ -24,21 +24,26 @@ from django.utils import timezone
 
 from gridgov.core import audit
 from gridgov.core.models import AuditAction
+from gridgov.demo.build import id_number, phone
 from gridgov.demo.names import person
 from gridgov.enforcement import cases as case_actions
 from gridgov.enforcement import ledger, payments, payouts, simulator
 from gridgov.enforcement.models import (
     BasisKind,
     CaseKind,
+    CaseParty,
     CaseState,
     ClosureType,
     Court,
     CrossCourtAssignment,
     EnforcementCase,
+    PartyKind,
+    PartyRole,
     Recovery,
     RecoveryMeans,
     Suspension,
 )
+from gridgov.enforcement.parties import PartyInput
 from gridgov.regions import actions as regions
 from gridgov.regions.models import Level
 
@@ -293,6 +298,23 @@ def _save(g: _Gen, courts: list[Court], officer, log) -> list[EnforcementCase]:
             recoveries.append(
                 Recovery(case=case, amount_fen=row["recovered"], on=row["closed_on"], means=means)
             )
+    CaseParty.objects.bulk_create(
+        [
+            CaseParty(
+                case=row["obj"],
+                role=role,
+                kind=case_actions.guess_kind(name),
+                name=name,
+                position=0,
+            )
+            for row, c in zip(g.rows, objs, strict=True)
+            for role, name in (
+                (PartyRole.APPLICANT, c.applicant),
+                (PartyRole.RESPONDENT, c.respondent),
+            )
+        ],
+        batch_size=4000,
+    )
     Suspension.objects.bulk_create(suspensions, batch_size=2000)
     Recovery.objects.bulk_create(recoveries, batch_size=2000)
     audit.record_many(
@@ -378,16 +400,29 @@ def _live(rng: random.Random, court: Court, officer, finance, log) -> None:
     """2026 cases worked through the real actions: codes, signed payments, payees, payouts."""
     provider, secret = payments.create_provider("demo-bank", actor=ACTOR)
     today = timezone.localdate()
-    made = []
+    made, used = [], set()
     for i in range(1, 13):
         filed = today - datetime.timedelta(days=rng.randint(10, 170))
-        applicant, respondent = person(rng)[0], person(rng)[0]
+        birth = D(1960, 1, 1) + datetime.timedelta(days=rng.randint(0, 15_000))
+        respondents = [
+            PartyInput(
+                PartyRole.RESPONDENT,
+                person(rng)[0],
+                PartyKind.PERSON,
+                id_number(rng, used, birth),
+                phone(rng, used),
+            )
+            for _ in range(1 + (i % 4 == 0))
+        ]
+        applicant = rng.choice(COMPANIES).format(rng.choice(COMPANY_WORDS))
         case = case_actions.file_case(
             court,
             number=f"（{today.year}）藏0402执{900 + i}号",
             kind=CaseKind.FIRST,
-            applicant=applicant,
-            respondent=respondent,
+            parties=[
+                PartyInput(PartyRole.APPLICANT, applicant, PartyKind.ORGANISATION),
+                *respondents,
+            ],
             amount_fen=rng.randint(20, 400) * 100_00,
             filed_on=filed,
             actor=officer,

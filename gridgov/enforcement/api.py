@@ -18,6 +18,7 @@ from . import cases, kpis, ledger
 from .kpi_views import check_period, kpi_scope
 from .models import Campaign, CaseState, Court, EnforcementCase
 from .pages import balances
+from .parties import PartyInput
 
 router = Router(tags=["enforcement"])
 PAGE = 50
@@ -30,12 +31,29 @@ def _reader(user) -> list[str]:
     return paths
 
 
+class PartyIn(Schema):
+    role: str
+    name: str
+    kind: str = "person"
+    id_number: str = ""
+    phone: str = ""
+
+
+class PartyOut(Schema):
+    role: str
+    kind: str
+    name: str
+    id_masked: str
+    phone_masked: str
+
+
 class CaseIn(Schema):
     court: str
     number: str
     kind: str
-    applicant: str
-    respondent: str
+    applicant: str = ""
+    respondent: str = ""
+    parties: list[PartyIn] | None = None
     amount_fen: int
     filed_on: datetime.date
     basis: str = ""
@@ -59,6 +77,7 @@ class CaseOut(Schema):
     closed_within_limit: bool | None
     balance_fen: int
     campaigns: list[str]
+    parties: list[PartyOut]
 
 
 class CasePage(Schema):
@@ -133,6 +152,16 @@ def case_out(case: EnforcementCase, balance: int, today: datetime.date) -> dict:
         "closed_within_limit": case.closed_within_limit,
         "balance_fen": balance,
         "campaigns": [c.code for c in case.campaigns.all()],
+        "parties": [
+            {
+                "role": p.role,
+                "kind": p.kind,
+                "name": p.name,
+                "id_masked": p.id_masked,
+                "phone_masked": p.phone_masked,
+            }
+            for p in case.parties.all()
+        ],
     }
 
 
@@ -140,7 +169,7 @@ def _fetch(user, pk: int) -> EnforcementCase:
     _reader(user)
     return get_visible(
         EnforcementCase.objects.select_related("court").prefetch_related(
-            "suspensions", "campaigns"
+            "suspensions", "campaigns", "parties"
         ),
         user,
         pk=pk,
@@ -157,7 +186,7 @@ def list_cases(request, state: str = "", q: str = "", court: str = "", page: int
     qs = (
         EnforcementCase.objects.visible_to(request.user)
         .select_related("court")
-        .prefetch_related("suspensions", "campaigns")
+        .prefetch_related("suspensions", "campaigns", "parties")
         .order_by("-filed_on", "-id")
     )
     if state:
@@ -195,6 +224,9 @@ def file_case(request, payload: CaseIn):
         kind=payload.kind,
         applicant=payload.applicant,
         respondent=payload.respondent,
+        parties=None
+        if payload.parties is None
+        else [PartyInput(**p.dict()) for p in payload.parties],
         amount_fen=payload.amount_fen,
         filed_on=payload.filed_on,
         basis=payload.basis,

@@ -23,6 +23,7 @@ from gridgov.core.errors import Conflict, Forbidden, Invalid
 from gridgov.core.models import AuditAction
 
 from . import ledger
+from . import parties as party_actions
 from .models import (
     BasisKind,
     CaseExtension,
@@ -31,10 +32,13 @@ from .models import (
     ClosureType,
     Court,
     EnforcementCase,
+    PartyKind,
+    PartyRole,
     Recovery,
     RecoveryMeans,
     Suspension,
 )
+from .parties import PartyInput
 
 EXTENSION_NOTICE_DAYS = 5
 
@@ -108,28 +112,60 @@ def create_court(region, code: str, name: str, *, actor) -> Court:
     return court
 
 
+ORGANISATION_WORDS = (
+    "公司",
+    "合作社",
+    "银行",
+    "集团",
+    "中心",
+    "厂",
+    "局",
+    "医院",
+    "学校",
+    "委员会",
+)
+
+
+def guess_kind(name: str) -> str:
+    """For a party typed by name only: an organisation if its name says so."""
+    return (
+        PartyKind.ORGANISATION if any(w in name for w in ORGANISATION_WORDS) else PartyKind.PERSON
+    )
+
+
 def file_case(
     court: Court,
     *,
     number: str,
     kind: str,
-    applicant: str,
-    respondent: str,
     amount_fen: int,
     filed_on: datetime.date,
     actor,
+    applicant: str = "",
+    respondent: str = "",
+    parties: list[PartyInput] | None = None,
     basis: str = "",
     basis_kind: str = BasisKind.LITIGATION,
     officer=None,
 ) -> EnforcementCase:
+    """Files a case with its parties (or, for short, one applicant and one respondent by
+    name)."""
     if not holds(actor, Role.COURT_OFFICER, court.region_path):
         raise Forbidden(_("Only the court's enforcement officers file cases."))
     if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen < 0:
         raise Invalid(_("An amount is a whole, non-negative number of fen."))
-    if not (number or "").strip() or not applicant.strip() or not respondent.strip():
+    if not (number or "").strip():
         raise Invalid(_("Case number, applicant and respondent are required."))
     if kind not in CaseKind.values or basis_kind not in BasisKind.values:
         raise Invalid(_("Choose the kind of case and the kind of basis from the list."))
+    if parties is None:
+        if not (applicant or "").strip() or not (respondent or "").strip():
+            raise Invalid(_("Case number, applicant and respondent are required."))
+        parties = [
+            PartyInput(PartyRole.APPLICANT, applicant, guess_kind(applicant)),
+            PartyInput(PartyRole.RESPONDENT, respondent, guess_kind(respondent)),
+        ]
+    parties = party_actions.clean(parties)
     with transaction.atomic():
         if EnforcementCase.objects.filter(number=number.strip()).exists():
             raise Conflict(_("Case %(n)s is already filed.") % {"n": number})
@@ -138,15 +174,22 @@ def file_case(
             region_path=court.region_path,
             number=number.strip(),
             kind=kind,
-            applicant=applicant.strip(),
-            respondent=respondent.strip(),
+            applicant=party_actions.summary(parties, PartyRole.APPLICANT),
+            respondent=party_actions.summary(parties, PartyRole.RESPONDENT),
             amount_fen=amount_fen,
             filed_on=filed_on,
             basis=basis,
             basis_kind=basis_kind,
             officer=officer or (actor if is_user(actor) else None),
         )
-        _record(AuditAction.CASE_FILED, actor, case, None, audit.snapshot(case))
+        party_actions.save(case, parties)
+        _record(
+            AuditAction.CASE_FILED,
+            actor,
+            case,
+            None,
+            {**audit.snapshot(case), "parties": [(p.role, p.kind, p.name) for p in parties]},
+        )
     return case
 
 

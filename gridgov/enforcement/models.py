@@ -424,3 +424,45 @@ class Campaign(InRegion):
 
     def __str__(self):
         return self.name
+
+
+class PartyRole(models.TextChoices):
+    APPLICANT = "applicant", _("applicant")
+    RESPONDENT = "respondent", _("respondent")
+
+
+class PartyKind(models.TextChoices):
+    PERSON = "person", _("natural person")
+    ORGANISATION = "organisation", _("organisation")
+
+
+class CaseParty(models.Model):
+    """An applicant or respondent. ID numbers (or credit codes) and phones are stored
+    encrypted with a blind index for exact search and a masked copy for display; seeing
+    them whole is an audited action with a reason."""
+
+    audit_exclude = ("id_enc", "id_index", "phone_enc")
+
+    case = models.ForeignKey(EnforcementCase, on_delete=models.PROTECT, related_name="parties")
+    role = models.CharField(_("role"), max_length=12, choices=PartyRole.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=PartyKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    id_enc = models.TextField(blank=True)
+    id_index = models.CharField(max_length=64, blank=True, db_index=True)
+    id_masked = models.CharField(_("ID number or credit code"), max_length=18, blank=True)
+    phone_enc = models.TextField(blank=True)
+    phone_masked = models.CharField(_("phone"), max_length=20, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["case", "role", "position"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def public_name(self) -> str:
+        """As published: a person becomes 王某; an organisation keeps its name."""
+        if self.kind == PartyKind.ORGANISATION:
+            return self.name
+        return self.name[:1] + "某"

@@ -3,7 +3,7 @@
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +17,7 @@ from gridgov.core.errors import ActionError, Invalid, NotFound
 from gridgov.core.scoping import get_visible
 from gridgov.core.views import history_context, paginate, role_required
 
-from . import cases, ledger, payments, payouts, statements
+from . import cases, ledger, parties, payments, payouts, statements
 from .models import (
     AccountKind,
     CaseState,
@@ -59,8 +59,10 @@ def case_list(request):
     if state in CaseState.values:
         qs = qs.filter(state=state)
     q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(number__contains=q)
+    if q and len(q) == 18 and q[:17].isdigit():
+        qs = parties.cases_of(qs, q)  # exact ID number or credit code, by blind index
+    elif q:
+        qs = qs.filter(Q(number__contains=q) | Q(parties__name=q)).distinct()
     page = paginate(request, qs)
     money = balances([c.pk for c in page])
     today = timezone.localdate()
@@ -81,7 +83,7 @@ def _case(request, pk):
 
 
 @role_required
-def case_page(request, pk, error=None, status=200):
+def case_page(request, pk, error=None, status=200, revealed=None):
     _reader(request.user)
     case = _case(request, pk)
     user_roles = roles.roles_of(request.user)
@@ -96,6 +98,8 @@ def case_page(request, pk, error=None, status=200):
             "codes": case.payment_codes.filter(active=True),
             "payments": PaymentApplication.objects.filter(case=case).order_by("-id"),
             "payees": case.payees.all(),
+            "parties": case.parties.all(),
+            "revealed": revealed,
             "payouts": case.payouts.select_related("payee").order_by("-id"),
             "entries": case.entries.filter(sealed=True).prefetch_related("legs").order_by("-id"),
             "suspensions": case.suspensions.all(),
@@ -125,6 +129,12 @@ def case_action(request, pk, name):
                 reason=p.get("reason", ""),
                 closure_type=p.get("closure_type", ""),
             )
+        elif name == "reveal":
+            party = case.parties.filter(pk=p.get("party") or 0).first()
+            if party is None:
+                raise NotFound(_("Not found."))
+            shown = parties.reveal(party, actor=request.user, reason=p.get("reason", ""))
+            return case_page(request, pk, revealed={"party": party.pk, **shown})
         elif name == "code":
             payments.new_code(case, parse_yuan(p.get("amount", "")), actor=request.user)
         elif name == "payee":
