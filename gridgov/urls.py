@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from gridgov.api.urls import api
 from gridgov.core import views as core_views
+from gridgov.enforcement import public_views as enforcement_public
 from gridgov.enforcement import views as enforcement_views
 from gridgov.matters import public_views
 from gridgov.notifications import views as notification_views
@@ -26,6 +27,8 @@ urlpatterns = [
     path("s/r/<str:receipt>/", public_views.status_page, name="public_status"),
     path("s/", public_views.status_lookup, name="public_lookup"),
     path("enforcement/", include("gridgov.enforcement.urls")),
+    path("typical-cases/", enforcement_public.typical_list, name="typical_list"),
+    path("typical-cases/<int:pk>/", enforcement_public.typical_case, name="typical_case"),
     path(
         "enforcement/notify/<slug:provider>/",
         enforcement_views.payment_notice,

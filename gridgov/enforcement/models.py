@@ -466,3 +466,27 @@ class CaseParty(models.Model):
         if self.kind == PartyKind.ORGANISATION:
             return self.name
         return self.name[:1] + "某"
+
+
+class TypicalCase(models.Model):
+    """A case published to the public list (典型案例). Title and summary are stored as
+    published: natural persons' names shortened to 王某, ID numbers, credit codes and phone
+    numbers removed, at the moment of publishing."""
+
+    case = models.OneToOneField(
+        EnforcementCase, on_delete=models.PROTECT, related_name="publication"
+    )
+    title = models.CharField(_("title"), max_length=100)
+    summary = models.TextField(_("summary"))
+    court_name = models.CharField(_("court"), max_length=64)
+    published_on = models.DateField(_("published on"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn = models.BooleanField(_("withdrawn"), default=False)
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+
+    def __str__(self):
+        return self.title

@@ -17,7 +17,7 @@ from gridgov.core.errors import ActionError, Invalid, NotFound
 from gridgov.core.scoping import get_visible
 from gridgov.core.views import history_context, paginate, role_required
 
-from . import cases, ledger, parties, payments, payouts, statements
+from . import cases, ledger, parties, payments, payouts, statements, typical
 from .models import (
     AccountKind,
     CaseState,
@@ -28,6 +28,7 @@ from .models import (
     PaymentApplication,
     Payout,
     PayoutState,
+    TypicalCase,
 )
 from .money import parse_yuan
 
@@ -99,6 +100,7 @@ def case_page(request, pk, error=None, status=200, revealed=None):
             "payments": PaymentApplication.objects.filter(case=case).order_by("-id"),
             "payees": case.payees.all(),
             "parties": case.parties.all(),
+            "publication": TypicalCase.objects.filter(case=case).first(),
             "revealed": revealed,
             "payouts": case.payouts.select_related("payee").order_by("-id"),
             "entries": case.entries.filter(sealed=True).prefetch_related("legs").order_by("-id"),
@@ -135,6 +137,13 @@ def case_action(request, pk, name):
                 raise NotFound(_("Not found."))
             shown = parties.reveal(party, actor=request.user, reason=p.get("reason", ""))
             return case_page(request, pk, revealed={"party": party.pk, **shown})
+        elif name == "publish":
+            typical.publish(case, p.get("title", ""), p.get("summary", ""), actor=request.user)
+        elif name == "withdraw":
+            published = TypicalCase.objects.filter(case=case).first()
+            if published is None:
+                raise NotFound(_("Not found."))
+            typical.withdraw(published, actor=request.user)
         elif name == "code":
             payments.new_code(case, parse_yuan(p.get("amount", "")), actor=request.user)
         elif name == "payee":
