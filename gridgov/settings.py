@@ -31,6 +31,16 @@ GRIDGOV_DATA_KEY = _secret_from_env_or_file(
     "GRIDGOV_DATA_KEY", "data_key", lambda: Fernet.generate_key().decode()
 )
 
+# Agency linkage (执行联动): the key each agency's reply secret is derived from, the
+# connector, and the file-drop directory of the default connector (docs/enforcement.md).
+GRIDGOV_LINKAGE_KEY = _secret_from_env_or_file(
+    "GRIDGOV_LINKAGE_KEY", "linkage_key", lambda: secrets.token_urlsafe(32)
+)
+GRIDGOV_LINKAGE_CONNECTOR = os.environ.get(
+    "GRIDGOV_LINKAGE_CONNECTOR", "gridgov.enforcement.linkage.FileDropConnector"
+)
+GRIDGOV_LINKAGE_DIR = Path(os.environ.get("GRIDGOV_LINKAGE_DIR", VAR_DIR / "linkage"))
+
 DEBUG = os.environ.get("DEBUG", "") == "1"
 ALLOWED_HOSTS = [
     h.strip()

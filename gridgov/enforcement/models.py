@@ -490,3 +490,45 @@ class TypicalCase(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Agency(models.TextChoices):
+    SOCIAL_SECURITY = "social_security", _("human resources and social security (人社)")
+    HOUSING = "housing", _("housing and provident fund (住建)")
+    CENTRAL_BANK = "central_bank", _("central bank branch (人民银行)")
+    REAL_ESTATE = "real_estate", _("real estate registry (不动产)")
+    VEHICLES = "vehicles", _("vehicle registry (车管所)")
+
+
+class InquiryState(models.TextChoices):
+    SENT = "sent", _("sent, awaiting the answer")
+    ANSWERED = "answered", _("answered")
+
+
+class AssetInquiry(models.Model):
+    """An asset inquiry to an agency about one respondent (执行联动), with the request as
+    sent (encrypted: it carries the ID number) and the agency's signed answer as received."""
+
+    audit_exclude = ("request_enc",)
+
+    case = models.ForeignKey(EnforcementCase, on_delete=models.PROTECT, related_name="inquiries")
+    party = models.ForeignKey(CaseParty, on_delete=models.PROTECT, related_name="inquiries")
+    agency = models.CharField(_("agency"), max_length=16, choices=Agency.choices)
+    ref = models.CharField(max_length=40, unique=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=InquiryState.choices, default=InquiryState.SENT
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    request_enc = models.TextField()
+    response_raw = models.TextField(blank=True)
+    findings = models.JSONField(default=list, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self):
+        return self.ref

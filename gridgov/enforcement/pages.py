@@ -17,9 +17,10 @@ from gridgov.core.errors import ActionError, Invalid, NotFound
 from gridgov.core.scoping import get_visible
 from gridgov.core.views import history_context, paginate, role_required
 
-from . import cases, ledger, parties, payments, payouts, statements, typical
+from . import cases, ledger, linkage, parties, payments, payouts, statements, typical
 from .models import (
     AccountKind,
+    Agency,
     CaseState,
     ClosureType,
     EnforcementCase,
@@ -101,6 +102,8 @@ def case_page(request, pk, error=None, status=200, revealed=None):
             "payees": case.payees.all(),
             "parties": case.parties.all(),
             "publication": TypicalCase.objects.filter(case=case).first(),
+            "inquiries": case.inquiries.select_related("party"),
+            "agencies": Agency.choices,
             "revealed": revealed,
             "payouts": case.payouts.select_related("payee").order_by("-id"),
             "entries": case.entries.filter(sealed=True).prefetch_related("legs").order_by("-id"),
@@ -137,6 +140,11 @@ def case_action(request, pk, name):
                 raise NotFound(_("Not found."))
             shown = parties.reveal(party, actor=request.user, reason=p.get("reason", ""))
             return case_page(request, pk, revealed={"party": party.pk, **shown})
+        elif name == "inquire":
+            party = case.parties.filter(pk=p.get("party") or 0).first()
+            if party is None:
+                raise NotFound(_("Not found."))
+            linkage.send_inquiry(party, p.get("agency", ""), actor=request.user)
         elif name == "publish":
             typical.publish(case, p.get("title", ""), p.get("summary", ""), actor=request.user)
         elif name == "withdraw":

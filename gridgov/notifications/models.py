@@ -10,6 +10,7 @@ class Kind(models.TextChoices):
     ESCALATED = "escalated", _("escalated")
     EXTENSION = "extension", _("extension requested")
     CONFLICT = "conflict", _("conflicting payment notice")
+    LINKAGE = "linkage", _("asset inquiry answered")
 
 
 class Notification(models.Model):
