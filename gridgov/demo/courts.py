@@ -27,8 +27,9 @@ from gridgov.core.models import AuditAction
 from gridgov.demo.build import id_number, phone
 from gridgov.demo.names import person
 from gridgov.enforcement import cases as case_actions
-from gridgov.enforcement import ledger, payments, payouts, simulator
+from gridgov.enforcement import ledger, linkage, payments, payouts, simulator, typical
 from gridgov.enforcement.models import (
+    Agency,
     BasisKind,
     CaseKind,
     CaseParty,
@@ -365,6 +366,41 @@ def _assign_hard_cases(g: _Gen, courts: list[Court], actor) -> None:
         CrossCourtAssignment.objects.filter(pk=record.pk).update(created_at=when)
 
 
+TYPICAL = [
+    (
+        "“一案一码”助力案款精准到账",
+        "被执行人{r}拖欠{a}工程款。执行法官向其送达载有案件专属二维码的缴款通知，"
+        "{r}当日扫码缴纳全部案款，资金自动进入本案账户，三日内发放给申请执行人，案件执行完毕。",
+    ),
+    (
+        "异地交叉执行破解“执行难”",
+        "被执行人{r}名下财产位于原法院辖区外，执行长期受阻。经上级法院指定异地交叉执行，"
+        "承办法院查控其银行存款并依法扣划，申请执行人{a}的债权全部实现。",
+    ),
+    (
+        "职务犯罪财产刑应执尽执",
+        "“雷霆2023”专项行动中，法院对{r}职务犯罪案件刑事裁判涉财产部分全面核查，"
+        "依法执行罚金及追缴违法所得，执行到位款项全部上缴国库。",
+    ),
+]
+
+
+def _typical(g: _Gen, actor) -> None:
+    """Three closed cases published as typical cases, anonymised on publishing."""
+    picks = [
+        next(
+            r
+            for r in g.rows
+            if r["closure_type"] == ClosureType.COMPLETED and r["kind"] == CaseKind.FIRST
+        ),
+        next(r for r in g.rows if r["closure_type"] == ClosureType.SETTLED),
+        next(r for r in g.rows if "leiting2023" in r["tags"]),
+    ]
+    for (title, text), row in zip(TYPICAL, picks, strict=True):
+        case = row["obj"]
+        typical.publish(case, title, text.format(r=case.respondent, a=case.applicant), actor=actor)
+
+
 def _campaigns(g: _Gen, city_court: Court, actor) -> None:
     specs = [
         (
@@ -396,6 +432,9 @@ def _campaigns(g: _Gen, city_court: Court, actor) -> None:
         )
 
 
+DEPOSIT = {"kind": "存款", "description": "农业银行林芝分行 活期账户", "amount_fen": 3_260_000}
+
+
 def _live(rng: random.Random, court: Court, officer, finance, log) -> None:
     """2026 cases worked through the real actions: codes, signed payments, payees, payouts."""
     provider, secret = payments.create_provider("demo-bank", actor=ACTOR)
@@ -423,7 +462,7 @@ def _live(rng: random.Random, court: Court, officer, finance, log) -> None:
                 PartyInput(PartyRole.APPLICANT, applicant, PartyKind.ORGANISATION),
                 *respondents,
             ],
-            amount_fen=rng.randint(20, 400) * 100_00,
+            amount_fen=8_000_000 if i == 1 else rng.randint(20, 400) * 100_00,
             filed_on=filed,
             actor=officer,
             basis="民事判决书",
@@ -449,6 +488,21 @@ def _live(rng: random.Random, court: Court, officer, finance, log) -> None:
         "demo-bank", headers["X-Gridgov-Timestamp"], headers["X-Gridgov-Signature"], body
     )
     case_actions.move(made[-1], "suspend", actor=officer, reason="被执行人下落不明，查找中")
+    # asset inquiries: two answered by the agencies (through the file drop), one waiting
+    for case, agency, found in [
+        (
+            made[8],
+            Agency.CENTRAL_BANK,
+            [{"kind": "存款", "description": "农业银行林芝分行 活期账户", "amount_fen": 3_260_000}],
+        ),
+        (made[8], Agency.VEHICLES, []),
+        (made[9], Agency.REAL_ESTATE, None),
+    ]:
+        party = case.parties.filter(role=PartyRole.RESPONDENT).first()
+        inquiry = linkage.send_inquiry(party, agency, actor=officer)
+        if found is not None:
+            linkage.answer(inquiry.ref, found)
+    linkage.poll()
     log(f"  {len(made)} live cases, ledger check: {'ok' if ledger.check().ok else 'FAILED'}")
 
 
@@ -467,5 +521,6 @@ def build(city, district, users: dict, rng: random.Random, log=print) -> None:
         _save(g, courts, users["court"], log)
         _assign_hard_cases(g, courts, users["court-city"])
         _campaigns(g, courts[0], users["court-city"])
+        _typical(g, users["court-city"])
     with transaction.atomic():
         _live(rng, courts[1], users["court"], users["finance"], log)
