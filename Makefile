@@ -45,11 +45,14 @@ test-sqlite: $(STAMP)
 test-pg: $(STAMP)
 	scripts/with-postgres.sh $(BIN)/pytest
 
-# Benchmarks (not part of `make test`): SQLite, then the matter benchmarks on PostgreSQL too.
+# Benchmarks (not part of `make test`): SQLite, and the matter and enforcement benchmarks on
+# PostgreSQL too.
 bench: $(STAMP) system-deps
 	$(BIN)/python -m bench.foundation
 	$(BIN)/python -m bench.matters
 	GRIDGOV_PG_PORT=54331 GRIDGOV_VAR_DIR=var/bench-pg scripts/with-postgres.sh $(BIN)/python -m bench.matters
+	$(BIN)/python -m bench.enforcement
+	GRIDGOV_PG_PORT=54332 GRIDGOV_VAR_DIR=var/bench-enf-pg scripts/with-postgres.sh $(BIN)/python -m bench.enforcement
 
 # Regenerates the catalogues after strings change; translate in gridgov/locale/zh_Hans, then
 # commit both the .po and the compiled .mo (so that `make run` needs no gettext).

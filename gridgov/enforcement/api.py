@@ -281,7 +281,7 @@ def campaigns(request):
     _reader(request.user)
     out = []
     for c in Campaign.objects.visible_to(request.user).order_by("-starts_on", "code"):
-        f = kpis.compute(c.cases.all(), c.starts_on, c.ends_on)
+        f = kpis.compute(kpis.campaign_scope(c), c.starts_on, c.ends_on)
         out.append(
             {
                 "code": c.code,

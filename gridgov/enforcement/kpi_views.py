@@ -64,13 +64,13 @@ def _change(now: int, then: int) -> dict:
 def _months(scope, start, end) -> dict:
     """New and closed cases per month of the period (at most 36 months shown)."""
     new = dict(
-        scope.filter(filed_on__gte=start, filed_on__lte=end)
+        scope.cases.filter(filed_on__gte=start, filed_on__lte=end)
         .annotate(m=TruncMonth("filed_on"))
         .values_list("m")
         .annotate(n=Count("pk"))
     )
     closed = dict(
-        scope.filter(closed_on__gte=start, closed_on__lte=end)
+        scope.cases.filter(closed_on__gte=start, closed_on__lte=end)
         .annotate(m=TruncMonth("closed_on"))
         .values_list("m")
         .annotate(n=Count("pk"))
@@ -91,7 +91,7 @@ def _months(scope, start, end) -> dict:
 
 def _closures(scope, start, end) -> list[dict]:
     rows = (
-        scope.filter(closed_on__gte=start, closed_on__lte=end)
+        scope.cases.filter(closed_on__gte=start, closed_on__lte=end)
         .values_list("closure_type")
         .annotate(n=Count("pk"))
     )
@@ -124,7 +124,7 @@ def dashboard(request):
     paths = roles.read_paths(request.user, "enforcement")
     by_court = [(c, kpis.compute(kpis.in_scope(end, paths, court=c), start, end)) for c in courts]
     campaigns = [
-        (c, kpis.compute(c.cases.all(), c.starts_on, c.ends_on))
+        (c, kpis.compute(kpis.campaign_scope(c), c.starts_on, c.ends_on))
         for c in Campaign.objects.visible_to(request.user).order_by("-starts_on", "code")
     ]
     return render(

@@ -2,9 +2,9 @@
 
 The period is the dates [start, end], both included; every figure is taken as it stood at
 the end of `end` — so computing a past period again tomorrow, after more filings, closings,
-assignments and payments, gives the same answer. The case set is a queryset: `in_scope(end,
+assignments and payments, gives the same answer. The case set is a `Scope`: `in_scope(end,
 paths)` for the courts under a region (a case belongs to the court that held it on `end`, so a
-case assigned to another court later counts for its original court), or a campaign's cases.
+case assigned to another court later counts for its original court), or `campaign_scope(campaign)`.
 
 With S the case set:
 
@@ -47,7 +47,6 @@ from .models import (
     Court,
     CrossCourtAssignment,
     EnforcementCase,
-    JournalEntry,
     Leg,
     Recovery,
 )
@@ -126,7 +125,36 @@ class Figures:
         }
 
 
-def in_scope(day: datetime.date, paths: list[str] | str = "", court: Court | None = None):
+@dataclasses.dataclass(frozen=True)
+class Scope:
+    """A set of cases as conditions on the case's own fields, so that related rows
+    (recoveries, ledger entries) are counted by a join rather than an IN over the set."""
+
+    q: Q
+
+    @property
+    def cases(self):
+        return EnforcementCase.objects.filter(self.q)
+
+    def via(self, prefix: str) -> Q:
+        return _prefixed(self.q, prefix)
+
+
+def _prefixed(q: Q, prefix: str) -> Q:
+    out = Q()
+    out.connector, out.negated = q.connector, q.negated
+    out.children = [
+        _prefixed(c, prefix) if isinstance(c, Q) else (f"{prefix}__{c[0]}", c[1])
+        for c in q.children
+    ]
+    return out
+
+
+def campaign_scope(campaign) -> Scope:
+    return Scope(Q(campaigns=campaign))
+
+
+def in_scope(day: datetime.date, paths: list[str] | str = "", court: Court | None = None) -> Scope:
     """The cases held on `day` by the courts under the region `paths` (and only by `court`,
     if given): today's cases there, with assignments made after `day` undone — a case moved
     away later still counts where it was; one moved in later does not."""
@@ -149,19 +177,31 @@ def in_scope(day: datetime.date, paths: list[str] | str = "", court: Court | Non
         .values_list("case_id", "from_court_id", "from_court__region_path")
     ):
         then.setdefault(case_id, there(path, court_id))  # before its first later move
+    if not then:
+        return Scope(here)
     was_in = {pk for pk, inside in then.items() if inside}
     moved = set(then) - was_in
-    return EnforcementCase.objects.filter((here & ~Q(pk__in=moved)) | Q(pk__in=was_in))
+    return Scope((here & ~Q(pk__in=moved)) | Q(pk__in=was_in))
 
 
-def compute(cases, start: datetime.date, end: datetime.date) -> Figures:
+def _kinds(scope: Scope, r) -> Scope:
+    """Only the case kinds that count (no condition at all when every kind does)."""
+    if set(r["kinds"]) == set(CaseKind.values):
+        return scope
+    return Scope(scope.q & Q(kind__in=r["kinds"]))
+
+
+def compute(scope: Scope, start: datetime.date, end: datetime.date) -> Figures:
     if end < start:
         raise ValueError("end before start")
     r = rules()
-    cases = cases.filter(kind__in=r["kinds"], filed_on__lte=end)
+    scope = _kinds(scope, r)
+    cases = scope.cases.filter(filed_on__lte=end)
     f = Figures(start=start, end=end)
     open_at = Q(closed_on__isnull=True) | Q(closed_on__gt=end)
-    closed_in = Q(closed_on__gte=start, closed_on__lte=end, closure_type__in=r["closed"])
+    closed_in = Q(closed_on__gte=start, closed_on__lte=end)
+    if set(r["closed"]) != set(ClosureType.values):
+        closed_in &= Q(closure_type__in=r["closed"])
     long_ago = end - datetime.timedelta(days=r["long_pending_days"])
     counts = cases.aggregate(
         new=Count("pk", filter=Q(filed_on__gte=start)),
@@ -177,35 +217,37 @@ def compute(cases, start: datetime.date, end: datetime.date) -> Figures:
     f.closed_within_limit, f.closed_actual = counts["within"], counts["actual"]
     f.closed_terminated_this_time, f.pending_over_year = counts["ttt"], counts["old"]
     f.closed_applied_fen = counts["applied"] or 0
-    f.recovered_fen = recovered(cases, start, end)
-    f.closed_recovered_fen = recovered(cases.filter(closed_in), None, end)
+    f.recovered_fen = recovered(scope, start, end)
+    f.closed_recovered_fen = recovered(Scope(scope.q & closed_in), None, end)
     return f
 
 
-def recovered(cases, start: datetime.date | None, end: datetime.date) -> int:
-    """执行到位金额: receipts into the case accounts of `cases` and recoveries outside them,
-    dated in [start, end] (from the beginning when start is None)."""
-    outside = Recovery.objects.filter(case__in=cases.values("pk"), on__lte=end)
-    receipts = JournalEntry.objects.filter(
-        sealed=True, case__in=cases.values("pk"), created_at__date__lte=end
-    ).filter(Q(kind__in=RECEIPT_KINDS) | Q(kind="reversal", reverses__kind__in=RECEIPT_KINDS))
+def recovered(scope: Scope, start: datetime.date | None, end: datetime.date) -> int:
+    """执行到位金额: receipts into the case accounts of the scope and recoveries outside
+    them, dated in [start, end] (from the beginning when start is None)."""
+    outside = Recovery.objects.filter(scope.via("case"), on__lte=end)
+    money_in = Leg.objects.filter(
+        scope.via("entry__case"),
+        Q(entry__kind__in=RECEIPT_KINDS)
+        | Q(entry__kind="reversal", entry__reverses__kind__in=RECEIPT_KINDS),
+        entry__sealed=True,
+        entry__created_at__date__lte=end,
+        account__case__isnull=False,
+    )
     if start is not None:
         outside = outside.filter(on__gte=start)
-        receipts = receipts.filter(created_at__date__gte=start)
-    money_in = (
-        Leg.objects.filter(entry__in=receipts.values("pk"), account__case__isnull=False).aggregate(
-            s=Sum("amount_fen")
-        )["s"]
-        or 0
+        money_in = money_in.filter(entry__created_at__date__gte=start)
+    return (outside.aggregate(s=Sum("amount_fen"))["s"] or 0) - (
+        money_in.aggregate(s=Sum("amount_fen"))["s"] or 0
     )
-    return (outside.aggregate(s=Sum("amount_fen"))["s"] or 0) - money_in
 
 
-def long_pending(cases, end: datetime.date, limit: int = 200):
+def long_pending(scope: Scope, end: datetime.date, limit: int = 200):
     r = rules()
     long_ago = end - datetime.timedelta(days=r["long_pending_days"])
     return (
-        cases.filter(kind__in=r["kinds"], filed_on__lt=long_ago)
+        _kinds(scope, r)
+        .cases.filter(filed_on__lt=long_ago)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end))
         .select_related("court")
         .order_by("filed_on", "id")[:limit]

@@ -98,8 +98,19 @@ class EnforcementCase(InRegion):
 
     class Meta:
         indexes = [
-            models.Index(fields=["region_path", "filed_on"]),
-            models.Index(fields=["region_path", "closed_on"]),
+            # covers every KPI count: a scope's figures are read from the index alone
+            models.Index(
+                fields=[
+                    "region_path",
+                    "filed_on",
+                    "closed_on",
+                    "kind",
+                    "closure_type",
+                    "closed_within_limit",
+                    "amount_fen",
+                ],
+                name="enforcement_case_kpi",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
