@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -14,9 +15,9 @@ from gridgov.accounts import roles
 from gridgov.core.errors import Invalid, NotFound
 from gridgov.core.scoping import get_visible
 
-from . import cases, kpis, ledger
+from . import cases, kpis, ledger, payments, payouts
 from .kpi_views import check_period, kpi_scope
-from .models import Campaign, CaseState, Court, EnforcementCase
+from .models import Campaign, CaseState, Court, EnforcementCase, Payee, Payout
 from .pages import balances
 from .parties import PartyInput
 
@@ -279,19 +280,128 @@ def enforcement_kpis(request, start: datetime.date, end: datetime.date, court: s
 @router.get("/enforcement/campaigns", response=list[CampaignOut])
 def campaigns(request):
     _reader(request.user)
-    out = []
-    for c in Campaign.objects.visible_to(request.user).order_by("-starts_on", "code"):
-        f = kpis.compute(kpis.campaign_scope(c), c.starts_on, c.ends_on)
-        out.append(
-            {
-                "code": c.code,
-                "name": c.name,
-                "starts_on": c.starts_on,
-                "ends_on": c.ends_on,
-                "cases": f.received,
-                "closed": f.closed,
-                "closure_rate": f.closure_rate,
-                "recovered_fen": f.recovered_fen,
-            }
-        )
-    return out
+    return [
+        _campaign_out(c)
+        for c in Campaign.objects.visible_to(request.user).order_by("-starts_on", "code")
+    ]
+
+
+def _campaign_out(c: Campaign) -> dict:
+    f = kpis.compute(kpis.campaign_scope(c), c.starts_on, c.ends_on)
+    return {
+        "code": c.code,
+        "name": c.name,
+        "starts_on": c.starts_on,
+        "ends_on": c.ends_on,
+        "cases": f.received,
+        "closed": f.closed,
+        "closure_rate": f.closure_rate,
+        "recovered_fen": f.recovered_fen,
+    }
+
+
+class CodeIn(Schema):
+    amount_due_fen: int
+
+
+class CodeOut(Schema):
+    code: str
+    amount_due_fen: int
+    sheet_url: str
+
+
+class PayoutIn(Schema):
+    payee: int
+    amount_fen: int
+
+
+class PayoutOut(Schema):
+    id: int
+    amount_fen: int
+    state: str
+    due_on: datetime.date
+    payee: str
+
+
+class AssignIn(Schema):
+    court: str
+    reason: str
+
+
+class TagIn(Schema):
+    cases: list[int]
+
+
+def payout_out(p) -> dict:
+    return {
+        "id": p.pk,
+        "amount_fen": p.amount_fen,
+        "state": p.state,
+        "due_on": p.due_on,
+        "payee": str(p.payee),
+    }
+
+
+@router.post("/enforcement/cases/{pk}/codes", response={201: CodeOut})
+def new_code(request, pk: int, payload: CodeIn):
+    """A payment code (一案一码) for the case; its printable QR sheet is at sheet_url."""
+    case = _fetch(request.user, pk)
+    code = payments.new_code(case, payload.amount_due_fen, actor=request.user)
+    url = reverse("enforcement:code_sheet", args=[case.pk, code.code])
+    return 201, {"code": code.code, "amount_due_fen": code.amount_due_fen, "sheet_url": url}
+
+
+@router.get("/enforcement/cases/{pk}/payouts", response=list[PayoutOut])
+def list_payouts(request, pk: int):
+    case = _fetch(request.user, pk)
+    return [payout_out(p) for p in case.payouts.select_related("payee").order_by("-id")]
+
+
+@router.post("/enforcement/cases/{pk}/payouts", response={201: PayoutOut})
+def request_payout(request, pk: int, payload: PayoutIn):
+    """Asks for a payout to a verified payee; above the threshold it waits for approval."""
+    case = _fetch(request.user, pk)
+    payee = Payee.objects.filter(case=case, pk=payload.payee).first()
+    if payee is None:
+        raise NotFound(_("Not found."))
+    return 201, payout_out(
+        payouts.request_payout(case, payee, payload.amount_fen, actor=request.user)
+    )
+
+
+@router.post("/enforcement/cases/{pk}/payouts/{payout_id}/approve", response=PayoutOut)
+def approve_payout(request, pk: int, payout_id: int):
+    case = _fetch(request.user, pk)
+    payout = Payout.objects.filter(case=case, pk=payout_id).select_related("payee").first()
+    if payout is None:
+        raise NotFound(_("Not found."))
+    return payout_out(payouts.approve_payout(payout, actor=request.user))
+
+
+@router.post("/enforcement/cases/{pk}/assignment", response=CaseOut)
+def assign(request, pk: int, payload: AssignIn):
+    """Cross-court assignment (异地交叉执行), approved above both courts."""
+    case = _fetch(request.user, pk)
+    court = Court.objects.visible_to(request.user).filter(code=payload.court).first()
+    if court is None:
+        raise NotFound(_("No such court."))
+    cases.assign_to_court(case, court, payload.reason, actor=request.user)
+    return _one(
+        EnforcementCase.objects.select_related("court")
+        .prefetch_related("suspensions", "campaigns", "parties")
+        .get(pk=pk)
+    )
+
+
+@router.post("/enforcement/campaigns/{code}/cases", response=CampaignOut)
+def tag(request, code: str, payload: TagIn):
+    """Adds cases to a campaign; every case must be yours and under its courts."""
+    _reader(request.user)
+    campaign = Campaign.objects.visible_to(request.user).filter(code=code).first()
+    if campaign is None:
+        raise NotFound(_("Not found."))
+    chosen = list(EnforcementCase.objects.visible_to(request.user).filter(pk__in=payload.cases))
+    if len(chosen) != len(set(payload.cases)):
+        raise NotFound(_("Some of these cases do not exist or are not yours."))
+    cases.tag_cases(campaign, chosen, actor=request.user)
+    return _campaign_out(campaign)

@@ -21,8 +21,10 @@ from . import cases, ledger, linkage, parties, payments, payouts, statements, ty
 from .models import (
     AccountKind,
     Agency,
+    Campaign,
     CaseState,
     ClosureType,
+    Court,
     EnforcementCase,
     Leg,
     Payee,
@@ -103,6 +105,10 @@ def case_page(request, pk, error=None, status=200, revealed=None):
             "parties": case.parties.all(),
             "publication": TypicalCase.objects.filter(case=case).first(),
             "inquiries": case.inquiries.select_related("party"),
+            "other_courts": Court.objects.visible_to(request.user).exclude(pk=case.court_id),
+            "assignments": case.assignments.select_related("from_court", "to_court"),
+            "campaigns": case.campaigns.all(),
+            "open_campaigns": Campaign.objects.visible_to(request.user).exclude(cases=case),
             "agencies": Agency.choices,
             "revealed": revealed,
             "payouts": case.payouts.select_related("payee").order_by("-id"),
@@ -140,6 +146,18 @@ def case_action(request, pk, name):
                 raise NotFound(_("Not found."))
             shown = parties.reveal(party, actor=request.user, reason=p.get("reason", ""))
             return case_page(request, pk, revealed={"party": party.pk, **shown})
+        elif name == "assign":
+            court = Court.objects.visible_to(request.user).filter(pk=p.get("court") or 0).first()
+            if court is None:
+                raise NotFound(_("No such court."))
+            cases.assign_to_court(case, court, p.get("reason", ""), actor=request.user)
+        elif name == "tag":
+            campaign = (
+                Campaign.objects.visible_to(request.user).filter(pk=p.get("campaign") or 0).first()
+            )
+            if campaign is None:
+                raise NotFound(_("Not found."))
+            cases.tag_cases(campaign, [case], actor=request.user)
         elif name == "inquire":
             party = case.parties.filter(pk=p.get("party") or 0).first()
             if party is None:

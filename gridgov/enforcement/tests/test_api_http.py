@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db(transaction=False)
 @pytest.fixture(scope="module")
 def tokens(live_demo):
     return {
-        k: live_demo.manage("create-token", k).strip() for k in ("court-city", "court", "worker")
+        k: live_demo.manage("create-token", k).strip()
+        for k in ("court-city", "court", "worker", "finance")
     }
 
 
@@ -109,3 +110,62 @@ def test_filing_and_moving_a_case_through_the_api(live_demo, tokens):
         assert closed["state"] == "closed" and closed["closed_within_limit"] is True
         bad = c.get("/enforcement/kpis", params={"start": "2024-01-01", "end": "2023-01-01"})
         assert bad.status_code == 400
+
+
+def _live_case(c, n):
+    number = f"（{datetime.date.today().year}）藏0402执{n}号"
+    return c.get("/enforcement/cases", params={"q": number}).json()["items"][0]
+
+
+def test_codes_payouts_assignment_and_campaigns_through_the_api(live_demo, tokens):
+    with (
+        api(live_demo, tokens, "court") as c,
+        api(live_demo, tokens, "finance") as fin,
+        api(live_demo, tokens, "court-city") as city,
+    ):
+        big = _live_case(c, 901)  # paid in full; its payout is above the approval threshold
+        waiting = c.get(f"/enforcement/cases/{big['id']}/payouts").json()
+        assert [p["state"] for p in waiting] == ["requested"]
+        pid = waiting[0]["id"]
+        assert c.post(f"/enforcement/cases/{big['id']}/payouts/{pid}/approve").status_code == 403
+        approved = fin.post(f"/enforcement/cases/{big['id']}/payouts/{pid}/approve")
+        assert approved.status_code == 200 and approved.json()["state"] == "pending"
+        again = fin.post(f"/enforcement/cases/{big['id']}/payouts/{pid}/approve")
+        assert again.status_code == 409
+        assert c.get(f"/enforcement/cases/{big['id']}").json()["balance_fen"] == 0
+
+        other = _live_case(c, 906)
+        code = c.post(f"/enforcement/cases/{other['id']}/codes", json={"amount_due_fen": 50_000})
+        assert code.status_code == 201 and code.json()["sheet_url"].endswith(".svg")
+        bad = c.post(f"/enforcement/cases/{other['id']}/codes", json={"amount_due_fen": -5})
+        assert bad.status_code == 400
+
+        assert (
+            c.post(
+                "/enforcement/campaigns/qingjian/cases", json={"cases": [other["id"]]}
+            ).status_code
+            == 404
+        )
+        before = {x["code"]: x for x in city.get("/enforcement/campaigns").json()}["qingjian"]
+        tagged = city.post("/enforcement/campaigns/qingjian/cases", json={"cases": [other["id"]]})
+        assert tagged.status_code == 200
+        assert tagged.json()["cases"] >= before["cases"]  # counted if filed in the period
+        assert (
+            other["number"]
+            and "qingjian" in c.get(f"/enforcement/cases/{other['id']}").json()["campaigns"]
+        )
+
+        denied = c.post(
+            f"/enforcement/cases/{other['id']}/assignment", json={"court": "lz-ml", "reason": "x"}
+        )
+        assert denied.status_code == 404  # 米林's court is not a district officer's to name
+        same = city.post(
+            f"/enforcement/cases/{other['id']}/assignment", json={"court": "lz-by", "reason": "x"}
+        )
+        assert same.status_code == 400  # not to its own court
+        moved = city.post(
+            f"/enforcement/cases/{other['id']}/assignment",
+            json={"court": "lz-ml", "reason": "被执行人财产在米林"},
+        )
+        assert moved.status_code == 200 and moved.json()["court"] == "lz-ml"
+        assert c.get(f"/enforcement/cases/{other['id']}").status_code == 404

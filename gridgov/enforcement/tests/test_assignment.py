@@ -53,3 +53,36 @@ def test_cross_court_assignment_moves_scope_and_keeps_history(world):
     case.refresh_from_db()
     assert ledger.balance(ledger.case_account(case)) == 300  # the money and history stay
     assert case.entries.count() == 1
+
+
+def test_assignment_and_campaign_from_the_case_page(world):
+    from django.test import Client
+
+    a = cases.create_court(world.regions["street_a"], "A", "甲法院", actor="system")
+    b = cases.create_court(world.regions["street_b"], "B", "乙法院", actor="system")
+    officer = world.user("court_officer")  # at the district: above both courts
+    case = cases.file_case(
+        a,
+        number="（2026）藏0402执8号",
+        kind="first",
+        applicant="甲",
+        respondent="乙",
+        amount_fen=100,
+        filed_on=datetime.date(2026, 1, 5),
+        actor=officer,
+    )
+    campaign = cases.create_campaign(
+        a, "qj", "清积案", datetime.date(2026, 1, 1), datetime.date(2026, 12, 31), actor=officer
+    )
+    client = Client()
+    client.force_login(world.users["court_officer"])
+    page = client.get(f"/enforcement/cases/{case.pk}/").content.decode()
+    assert 'id="assign"' in page and "乙法院" in page
+    url = f"/enforcement/cases/{case.pk}/do/"
+    assert client.post(url + "assign/", {"court": b.pk, "reason": " "}).status_code == 400
+    assert client.post(url + "assign/", {"court": b.pk, "reason": "异地执行"}).status_code == 302
+    assert client.post(url + "tag/", {"campaign": campaign.pk}).status_code == 400  # now B's
+    case.refresh_from_db()
+    assert case.court == b and not campaign.cases.exists()
+    page = client.get(f"/enforcement/cases/{case.pk}/").content.decode()
+    assert "甲法院 → 乙法院" in page
