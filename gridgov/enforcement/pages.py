@@ -21,12 +21,15 @@ from . import cases, ledger, linkage, parties, payments, payouts, statements, ty
 from .models import (
     AccountKind,
     Agency,
+    BasisKind,
     Campaign,
+    CaseKind,
     CaseState,
     ClosureType,
     Court,
     EnforcementCase,
     Leg,
+    PartyKind,
     Payee,
     PaymentApplication,
     Payout,
@@ -76,7 +79,13 @@ def case_list(request):
     return render(
         request,
         "enforcement/case_list.html",
-        {"page": page, "states": CaseState.choices, "state": state, "q": q},
+        {
+            "page": page,
+            "states": CaseState.choices,
+            "state": state,
+            "q": q,
+            "can_file": Role.COURT_OFFICER in roles.roles_of(request.user),
+        },
     )
 
 
@@ -295,3 +304,94 @@ def finance_desk(request):
         },
         status=400 if error else 200,
     )
+
+
+PARTY_ROWS = (("applicant", 2), ("respondent", 3))
+FIELDS = ("name", "kind", "id", "phone")
+
+
+@role_required
+def file_page(request):
+    """Filing a case by hand: court, number, kind, basis, amount and up to two applicants and
+    three respondents (rows left blank are skipped)."""
+    _reader(request.user)
+    courts = Court.objects.visible_to(request.user).order_by("region_path", "code")
+    if Role.COURT_OFFICER not in roles.roles_of(request.user):
+        raise PermissionDenied(_("Only the court's enforcement officers file cases."))
+    error, errors, status = None, [], 200
+    if request.method == "POST":
+        p = request.POST
+        try:
+            court = courts.filter(pk=p.get("court") or 0).first()
+            if court is None:
+                raise Invalid(_("No such court."))
+            filed_on = _date(p.get("filed_on", ""))
+            listed = [
+                parties.PartyInput(
+                    role,
+                    p.get(f"{role}_name_{n}", ""),
+                    p.get(f"{role}_kind_{n}", ""),
+                    p.get(f"{role}_id_{n}", ""),
+                    p.get(f"{role}_phone_{n}", ""),
+                )
+                for role, count in PARTY_ROWS
+                for n in range(1, count + 1)
+                if p.get(f"{role}_name_{n}", "").strip()
+            ]
+            case = cases.file_case(
+                court,
+                number=p.get("number", ""),
+                kind=p.get("kind", ""),
+                basis=p.get("basis", "")[:200],
+                basis_kind=p.get("basis_kind", ""),
+                amount_fen=parse_yuan(p.get("amount", "")),
+                filed_on=filed_on,
+                parties=listed,
+                actor=request.user,
+            )
+        except ActionError as exc:
+            error, errors, status = exc.message, exc.errors, exc.status
+        else:
+            messages.success(request, _("Case %(n)s filed.") % {"n": case.number})
+            return redirect("enforcement:case", pk=case.pk)
+    return render(
+        request,
+        "enforcement/file.html",
+        {
+            "courts": courts,
+            "kinds": CaseKind.choices,
+            "basis_kinds": BasisKind.choices,
+            "party_kinds": PartyKind.choices,
+            "rows": [
+                {
+                    "role": role,
+                    "n": n,
+                    **{
+                        f: request.POST.get(f"{role}_{f}_{n}", "")
+                        for f in ("name", "kind", "phone")
+                    },
+                    # an ID number typed in is shown again only on the page that refused it
+                    "id": request.POST.get(f"{role}_id_{n}", ""),
+                }
+                for role, count in PARTY_ROWS
+                for n in range(1, count + 1)
+            ],
+            "today": timezone.localdate(),
+            "error": error,
+            "errors": errors,
+            "form": request.POST,
+        },
+        status=status,
+    )
+
+
+def _date(raw: str):
+    import datetime
+
+    try:
+        day = datetime.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise Invalid(_("Give the filing date as YYYY-MM-DD.")) from None
+    if day > timezone.localdate():
+        raise Invalid(_("The filing date cannot be in the future."))
+    return day

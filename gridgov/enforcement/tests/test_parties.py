@@ -91,3 +91,37 @@ def test_bad_parties_are_listed_and_nothing_is_filed(world, court):
     with pytest.raises(Invalid, match="at least one applicant"):
         file(world, court, [PartyInput("respondent", "王伟")])
     assert not EnforcementCase.objects.exists() and not CaseParty.objects.exists()
+
+
+def test_filing_a_case_on_the_page(world, court):
+    officer = Client()
+    officer.force_login(world.users["court_officer"])
+    assert 'id="file-link"' in officer.get("/enforcement/").content.decode()
+    form = {
+        "court": court.pk,
+        "number": "（2026）藏0402执60号",
+        "kind": "first",
+        "basis_kind": "litigation",
+        "basis": "（2025）藏0402民初1号民事判决书",
+        "amount": "12,345.60",
+        "filed_on": "2026-05-01",
+        "applicant_name_1": "林芝雪域商贸有限公司",
+        "applicant_kind_1": "organisation",
+        "respondent_name_1": "王伟",
+        "respondent_kind_1": "person",
+        "respondent_id_1": ID_1[:-1] + ("0" if ID_1[-1] != "0" else "1"),  # a typo
+        "respondent_name_2": "次仁卓玛",
+        "respondent_kind_2": "person",
+    }
+    refused = officer.post("/enforcement/new/", form)
+    assert refused.status_code == 400 and not EnforcementCase.objects.exists()
+    page = refused.content.decode()
+    assert "次仁卓玛" in page and "12,345.60" in page  # nothing typed is lost
+    made = officer.post("/enforcement/new/", {**form, "respondent_id_1": ID_1})
+    assert made.status_code == 302
+    case = EnforcementCase.objects.get()
+    assert case.amount_fen == 1_234_560 and case.parties.count() == 3
+    assert case.parties.get(name="王伟").id_masked == ID_1[:6] + "********" + ID_1[-4:]
+    finance = Client()
+    finance.force_login(world.users["court_finance"])
+    assert finance.get("/enforcement/new/").status_code == 403
