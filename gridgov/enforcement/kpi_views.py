@@ -134,7 +134,8 @@ def dashboard(request):
             "f": figures,
             "before": before,
             "received_change": _change(figures.received, before.received),
-            "recovered_change": money(figures.recovered_fen - before.recovered_fen),
+            "recovered_change": ("+" if figures.recovered_fen > before.recovered_fen else "")
+            + money(figures.recovered_fen - before.recovered_fen),
             "recovered": money(figures.recovered_fen),
             "rates": {
                 "closure": percent(figures.closure_rate),

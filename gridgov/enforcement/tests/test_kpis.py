@@ -143,3 +143,29 @@ def test_campaign_progress_counts_its_own_cases(world, courts, book):
     )
     with pytest.raises(Invalid, match="99"):
         cases.tag_cases(campaign, [b_case], actor=officer)
+
+
+def test_dashboard_page(world, courts, book):
+    from django.test import Client
+
+    officer = Client()
+    officer.force_login(world.users["court_officer"])
+    h1 = {"start": "2026-01-01", "end": "2026-06-30"}
+    page = officer.get("/enforcement/kpis/", h1)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'id="k-received">5<' in html and 'id="k-closure">60.00%<' in html
+    assert 'id="kpi-chart-data"' in html and "echarts.common.min.js" in html
+    assert book[2].number in html  # the long-pending list
+    one = officer.get(
+        "/enforcement/kpis/", {"start": "2026-01-01", "end": "2026-06-30", "court": "B"}
+    )
+    assert 'id="k-received">0<' in one.content.decode()
+    assert (
+        officer.get("/enforcement/kpis/", {"start": "2026-07-01", "end": "2026-01-01"}).status_code
+        == 400
+    )
+    assert officer.get("/enforcement/kpis/", {"court": "nope"}).status_code == 404
+    worker = Client()
+    worker.force_login(world.users["worker_a1"])
+    assert worker.get("/enforcement/kpis/").status_code == 403

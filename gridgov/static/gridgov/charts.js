@@ -22,9 +22,19 @@ document.addEventListener("DOMContentLoaded", function () {
   var closures = document.getElementById("chart-closures");
   if (closures) {
     var pie = echarts.init(closures);
+    var narrow = closures.clientWidth < 520;
     pie.setOption({
       tooltip: { trigger: "item" },
-      series: [{ type: "pie", radius: ["35%", "65%"], data: data.closures }],
+      legend: { type: "scroll", bottom: 0 },
+      series: [
+        {
+          type: "pie",
+          radius: narrow ? ["30%", "55%"] : ["35%", "65%"],
+          center: ["50%", "45%"],
+          label: { show: !narrow },
+          data: data.closures,
+        },
+      ],
     });
     window.addEventListener("resize", function () { pie.resize(); });
   }
