@@ -405,3 +405,44 @@ def tag(request, code: str, payload: TagIn):
         raise NotFound(_("Some of these cases do not exist or are not yours."))
     cases.tag_cases(campaign, chosen, actor=request.user)
     return _campaign_out(campaign)
+
+
+class ExtensionIn(Schema):
+    days: int
+    reason: str
+
+
+class ExtensionOut(Schema):
+    id: int
+    days: int
+    reason: str
+    requested_on: datetime.date
+    approved: bool
+
+
+def extension_out(e) -> dict:
+    return {
+        "id": e.pk,
+        "days": e.days,
+        "reason": e.reason,
+        "requested_on": e.requested_on,
+        "approved": e.approved_at is not None,
+    }
+
+
+@router.post("/enforcement/cases/{pk}/extensions", response={201: ExtensionOut})
+def request_extension(request, pk: int, payload: ExtensionIn):
+    """Asks for more time, at least 5 days before the limit; another officer approves."""
+    case = _fetch(request.user, pk)
+    ext = cases.request_extension(case, payload.days, payload.reason, actor=request.user)
+    return 201, extension_out(ext)
+
+
+@router.post("/enforcement/cases/{pk}/extensions/{ext_id}/approve", response=CaseOut)
+def approve_extension(request, pk: int, ext_id: int):
+    case = _fetch(request.user, pk)
+    ext = case.extensions.filter(pk=ext_id).first()
+    if ext is None:
+        raise NotFound(_("Not found."))
+    cases.approve_extension(ext, actor=request.user)
+    return _one(_fetch(request.user, pk))

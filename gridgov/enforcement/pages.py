@@ -34,6 +34,7 @@ from .models import (
     PaymentApplication,
     Payout,
     PayoutState,
+    RecoveryMeans,
     TypicalCase,
 )
 from .money import parse_yuan
@@ -123,7 +124,9 @@ def case_page(request, pk, error=None, status=200, revealed=None):
             "payouts": case.payouts.select_related("payee").order_by("-id"),
             "entries": case.entries.filter(sealed=True).prefetch_related("legs").order_by("-id"),
             "suspensions": case.suspensions.all(),
-            "extensions": case.extensions.all(),
+            "extensions": case.extensions.select_related("requested_by", "approved_by"),
+            "recoveries": case.recoveries.order_by("-on", "-id"),
+            "means": RecoveryMeans.choices,
             "is_officer": Role.COURT_OFFICER in user_roles,
             "is_finance": Role.COURT_FINANCE in user_roles,
             "closure_types": ClosureType.choices,
@@ -155,6 +158,25 @@ def case_action(request, pk, name):
                 raise NotFound(_("Not found."))
             shown = parties.reveal(party, actor=request.user, reason=p.get("reason", ""))
             return case_page(request, pk, revealed={"party": party.pk, **shown})
+        elif name == "extend":
+            days = p.get("days", "")
+            if not days.isdigit():
+                raise Invalid(_("Give the number of days (1–366) and the reason."))
+            cases.request_extension(case, int(days), p.get("reason", ""), actor=request.user)
+        elif name == "approve_extension":
+            ext = case.extensions.filter(pk=p.get("extension") or 0).first()
+            if ext is None:
+                raise NotFound(_("Not found."))
+            cases.approve_extension(ext, actor=request.user)
+        elif name == "recover":
+            cases.record_recovery(
+                case,
+                parse_yuan(p.get("amount", "")),
+                p.get("means", ""),
+                on=_date(p.get("on", "")) if p.get("on") else None,
+                note=p.get("note", ""),
+                actor=request.user,
+            )
         elif name == "assign":
             court = Court.objects.visible_to(request.user).filter(pk=p.get("court") or 0).first()
             if court is None:
@@ -391,7 +413,7 @@ def _date(raw: str):
     try:
         day = datetime.date.fromisoformat(raw.strip())
     except ValueError:
-        raise Invalid(_("Give the filing date as YYYY-MM-DD.")) from None
+        raise Invalid(_("Give the date as YYYY-MM-DD.")) from None
     if day > timezone.localdate():
-        raise Invalid(_("The filing date cannot be in the future."))
+        raise Invalid(_("The date cannot be in the future."))
     return day

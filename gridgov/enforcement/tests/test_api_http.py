@@ -169,3 +169,20 @@ def test_codes_payouts_assignment_and_campaigns_through_the_api(live_demo, token
         )
         assert moved.status_code == 200 and moved.json()["court"] == "lz-ml"
         assert c.get(f"/enforcement/cases/{other['id']}").status_code == 404
+
+
+def test_extension_through_the_api(live_demo, tokens):
+    with api(live_demo, tokens, "court") as c, api(live_demo, tokens, "court-city") as city:
+        case = _live_case(c, 907)
+        asked = c.post(
+            f"/enforcement/cases/{case['id']}/extensions", json={"days": 20, "reason": "评估拍卖中"}
+        )
+        assert asked.status_code == 201 and asked.json()["approved"] is False
+        ext = asked.json()["id"]
+        mine = c.post(f"/enforcement/cases/{case['id']}/extensions/{ext}/approve")
+        assert mine.status_code == 403  # the case's own officer does not approve
+        approved = city.post(f"/enforcement/cases/{case['id']}/extensions/{ext}/approve")
+        assert approved.status_code == 200
+        assert approved.json()["days_left"] == case["days_left"] + 20
+        bad = c.post(f"/enforcement/cases/{case['id']}/extensions", json={"days": 0, "reason": "x"})
+        assert bad.status_code == 400

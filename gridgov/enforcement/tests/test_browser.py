@@ -28,7 +28,7 @@ def test_officer_prints_a_code_payment_arrives_finance_approves_payout(browser, 
     expect(page.locator("h1")).to_contain_text(NUMBER)
     expect(page.locator("#days-left")).to_have_text(re.compile(r"^\d+$"))
     expect(page.locator("#balance")).to_have_text("0.00")
-    page.fill("input[name=amount]", "60000")
+    page.fill("form:has(#new-code) input[name=amount]", "60000")
     page.click("#new-code")
     sheet = page.locator("a[id^=sheet-]").first
     code = sheet.get_attribute("id").removeprefix("sheet-")

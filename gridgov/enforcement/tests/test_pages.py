@@ -22,7 +22,7 @@ def test_case_pages_for_officer_finance_and_others(world, case):
     officer = client_for(world, "court_officer")
     assert case.number in officer.get("/enforcement/").content.decode()
     page = officer.get(f"/enforcement/cases/{case.pk}/").content.decode()
-    assert 'id="days-left"' in page and 'id="do-start"' in page
+    assert 'id="days-overdue"' in page and 'id="do-start"' in page  # limit was 2026-09-10
     assert (
         officer.post(f"/enforcement/cases/{case.pk}/do/code/", {"amount": "1234.50"}).status_code
         == 302
@@ -87,3 +87,31 @@ def test_finance_desk_assigns_suspense(world, case):
         == 403
     )
     assert payouts.overdue().count() == 0
+
+
+def test_extension_asked_and_approved_and_recovery_recorded_on_the_page(world, court):  # noqa: F811
+    from gridgov.enforcement.tests.test_assignment import officer_at
+
+    today = timezone.localdate()
+    recent = file(world, court, number="（2026）藏0402执130号", filed_on=today.replace(day=1))
+    officer = client_for(world, "court_officer")
+    url = f"/enforcement/cases/{recent.pk}/do/"
+    assert officer.post(url + "extend/", {"days": "abc", "reason": "x"}).status_code == 400
+    assert officer.post(url + "extend/", {"days": "30", "reason": "财产处置中"}).status_code == 302
+    ext = recent.extensions.get()
+    page = officer.get(f"/enforcement/cases/{recent.pk}/").content.decode()
+    assert "财产处置中" in page and f'id="approve-extension-{ext.pk}"' not in page  # not by them
+    assert officer.post(url + "approve_extension/", {"extension": ext.pk}).status_code == 403
+    colleague = Client()
+    colleague.force_login(officer_at(world, "officer2", "district"))
+    assert colleague.post(url + "approve_extension/", {"extension": ext.pk}).status_code == 302
+    recent.refresh_from_db()
+    assert recent.extension_days == 30
+    # a recovery outside the account, in yuan; a future date is refused
+    future = (today + timezone.timedelta(days=3)).isoformat()
+    bad = officer.post(url + "recover/", {"amount": "500", "means": "direct", "on": future})
+    assert bad.status_code == 400 and not recent.recoveries.exists()
+    ok = officer.post(url + "recover/", {"amount": "1,500.50", "means": "auction", "note": "拍卖"})
+    assert ok.status_code == 302
+    assert recent.recoveries.get().amount_fen == 150_050
+    assert "1,500.50" in officer.get(f"/enforcement/cases/{recent.pk}/").content.decode()
