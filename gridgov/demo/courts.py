@@ -238,6 +238,9 @@ def history(rng: random.Random, courts: list[Court], prefixes) -> _Gen:
     # The rest of 2023's cases close in 2024, but for a few still open today.
     for row in open23[:-15]:
         g.close(row, g.day(D(2024, 1, 2), D(2024, 5, 31)))
+    for row in open23[-15:]:  # suspended since: the respondent's property is being traced
+        start = row["filed_on"] + datetime.timedelta(days=rng.randint(30, 90))
+        row["suspensions"].append((start, None))
     for row in old[:OLD_LEFT]:
         row["suspensions"][0] = (row["suspensions"][0][0], None)  # still suspended
 

@@ -23,6 +23,7 @@ from .models import (
     Agency,
     BasisKind,
     Campaign,
+    CaseExtension,
     CaseKind,
     CaseState,
     ClosureType,
@@ -417,3 +418,61 @@ def _date(raw: str):
     if day > timezone.localdate():
         raise Invalid(_("The date cannot be in the future."))
     return day
+
+
+SOON_DAYS = 15
+
+
+def open_cases_by_days_left(user):
+    """The user's open cases with their days left, fewest first (suspensions prefetched)."""
+    today = timezone.localdate()
+    rows = (
+        EnforcementCase.objects.visible_to(user)
+        .exclude(state=CaseState.CLOSED)
+        .select_related("court")
+        .prefetch_related("suspensions")
+    )
+    out = []
+    for c in rows:
+        c.days_left = cases.days_left(c, today)
+        out.append(c)
+    return sorted(out, key=lambda c: (c.days_left, c.pk))
+
+
+def home_summary(user) -> dict | None:
+    """What a court officer or court finance sees first on the home page."""
+    if not roles.read_paths(user, "enforcement"):
+        return None
+    user_roles = roles.roles_of(user)
+    visible = EnforcementCase.objects.visible_to(user)
+    summary = {"stats": [], "due": [], "extensions": []}
+    if Role.COURT_OFFICER in user_roles or Role.LEADER in user_roles:
+        open_cases = open_cases_by_days_left(user)
+        due = [c for c in open_cases if c.days_left <= SOON_DAYS]
+        summary["stats"] += [
+            (_("open enforcement cases"), len(open_cases), "enforcement:cases"),
+            (_("cases at or past their limit"), len(due), "enforcement:cases"),
+        ]
+        summary["due"] = due[:10]
+    if Role.COURT_OFFICER in user_roles:
+        summary["extensions"] = [
+            e
+            for e in CaseExtension.objects.filter(case__in=visible, approved_at__isnull=True)
+            .select_related("case", "requested_by")
+            .order_by("requested_on", "id")[:20]
+            if user.pk not in (e.requested_by_id, e.case.officer_id)
+        ]
+    if Role.COURT_FINANCE in user_roles:
+        summary["stats"] += [
+            (
+                _("payouts to approve"),
+                Payout.objects.filter(case__in=visible, state=PayoutState.REQUESTED).count(),
+                "enforcement:finance",
+            ),
+            (
+                _("overdue payouts"),
+                payouts.overdue(timezone.localdate()).filter(case__in=visible).count(),
+                "enforcement:finance",
+            ),
+        ]
+    return summary

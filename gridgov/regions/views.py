@@ -220,6 +220,11 @@ def home(request):
         if a.region.level in (Level.CITY, Level.DISTRICT, Level.STREET, Level.COMMUNITY)
     ]
     breakdown = _breakdown(user, wide[0].region, grids) if wide else []
+    from gridgov.enforcement.pages import home_summary
+
+    enforcement = home_summary(user)
+    if enforcement:
+        stats = enforcement["stats"] + stats
     return render(
         request,
         "core/home.html",
@@ -231,5 +236,6 @@ def home(request):
             "can_record": bool(roles.write_paths(user, "base_data")),
             "breakdown": breakdown,
             "breakdown_of": wide[0].region if wide else None,
+            "enforcement": enforcement,
         },
     )

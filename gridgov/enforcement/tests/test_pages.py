@@ -115,3 +115,22 @@ def test_extension_asked_and_approved_and_recovery_recorded_on_the_page(world, c
     assert ok.status_code == 302
     assert recent.recoveries.get().amount_fen == 150_050
     assert "1,500.50" in officer.get(f"/enforcement/cases/{recent.pk}/").content.decode()
+
+
+def test_home_page_shows_what_the_court_must_do(world, court, case):  # noqa: F811
+    from gridgov.enforcement import cases
+    from gridgov.enforcement.tests.test_assignment import officer_at
+
+    today = timezone.localdate()
+    fresh = file(world, court, number="（2026）藏0402执140号", filed_on=today.replace(day=1))
+    cases.request_extension(fresh, 10, "评估中", actor=world.user("court_officer"))
+    officer = client_for(world, "court_officer")
+    home = officer.get("/").content.decode()
+    assert 'id="due-cases"' in home and case.number in home  # its limit passed in September
+    assert fresh.number not in home.split('id="due-cases"')[1].split("</section>")[0]
+    assert 'id="extensions-to-approve"' not in home  # they asked for it themselves
+    colleague = Client()
+    colleague.force_login(officer_at(world, "officer3", "district"))
+    assert "评估中" in colleague.get("/").content.decode()
+    worker = client_for(world, "worker_a1").get("/").content.decode()
+    assert 'id="due-cases"' not in worker
