@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
+import operator
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
@@ -127,17 +129,26 @@ class Figures:
 
 @dataclasses.dataclass(frozen=True)
 class Scope:
-    """A set of cases as conditions on the case's own fields, so that related rows
-    (recoveries, ledger entries) are counted by a join rather than an IN over the set."""
+    """A set of cases as disjoint parts, each a condition on the case's own fields: counts
+    and sums are taken per part and added (each part read from the covering index, no OR
+    across indexes), and related rows (recoveries, ledger entries) are counted by a join
+    rather than an IN over the set."""
 
-    q: Q
+    parts: tuple[Q, ...]
+
+    @property
+    def q(self) -> Q:
+        return functools.reduce(operator.or_, self.parts)
 
     @property
     def cases(self):
         return EnforcementCase.objects.filter(self.q)
 
-    def via(self, prefix: str) -> Q:
-        return _prefixed(self.q, prefix)
+    def narrowed(self, q: Q) -> Scope:
+        return Scope(tuple(part & q for part in self.parts))
+
+    def via(self, prefix: str) -> list[Q]:
+        return [_prefixed(part, prefix) for part in self.parts]
 
 
 def _prefixed(q: Q, prefix: str) -> Q:
@@ -151,7 +162,7 @@ def _prefixed(q: Q, prefix: str) -> Q:
 
 
 def campaign_scope(campaign) -> Scope:
-    return Scope(Q(campaigns=campaign))
+    return Scope((Q(campaigns=campaign),))
 
 
 def in_scope(day: datetime.date, paths: list[str] | str = "", court: Court | None = None) -> Scope:
@@ -178,17 +189,20 @@ def in_scope(day: datetime.date, paths: list[str] | str = "", court: Court | Non
     ):
         then.setdefault(case_id, there(path, court_id))  # before its first later move
     if not then:
-        return Scope(here)
+        return Scope((here,))
     was_in = {pk for pk, inside in then.items() if inside}
     moved = set(then) - was_in
-    return Scope((here & ~Q(pk__in=moved)) | Q(pk__in=was_in))
+    # today's cases there but those that arrived later, plus those that have left since
+    # (a case both there now and there then is in the first part only)
+    stayed = here & ~Q(pk__in=moved) if moved else here
+    return Scope((stayed, ~here & Q(pk__in=was_in)) if was_in else (stayed,))
 
 
 def _kinds(scope: Scope, r) -> Scope:
     """Only the case kinds that count (no condition at all when every kind does)."""
     if set(r["kinds"]) == set(CaseKind.values):
         return scope
-    return Scope(scope.q & Q(kind__in=r["kinds"]))
+    return scope.narrowed(Q(kind__in=r["kinds"]))
 
 
 def compute(scope: Scope, start: datetime.date, end: datetime.date) -> Figures:
@@ -196,50 +210,57 @@ def compute(scope: Scope, start: datetime.date, end: datetime.date) -> Figures:
         raise ValueError("end before start")
     r = rules()
     scope = _kinds(scope, r)
-    cases = scope.cases.filter(filed_on__lte=end)
     f = Figures(start=start, end=end)
     open_at = Q(closed_on__isnull=True) | Q(closed_on__gt=end)
     closed_in = Q(closed_on__gte=start, closed_on__lte=end)
     if set(r["closed"]) != set(ClosureType.values):
         closed_in &= Q(closure_type__in=r["closed"])
     long_ago = end - datetime.timedelta(days=r["long_pending_days"])
-    counts = cases.aggregate(
-        new=Count("pk", filter=Q(filed_on__gte=start)),
-        carried=Count("pk", filter=Q(filed_on__lt=start) & ~Q(closed_on__lt=start)),
-        closed=Count("pk", filter=closed_in),
-        within=Count("pk", filter=closed_in & Q(closed_within_limit=True)),
-        actual=Count("pk", filter=closed_in & Q(closure_type__in=r["actual"])),
-        ttt=Count("pk", filter=closed_in & Q(closure_type=ClosureType.TERMINATED_THIS_TIME)),
-        applied=Sum("amount_fen", filter=closed_in),
-        old=Count("pk", filter=open_at & Q(filed_on__lt=long_ago)),
-    )
-    f.new, f.carried_over, f.closed = counts["new"], counts["carried"], counts["closed"]
-    f.closed_within_limit, f.closed_actual = counts["within"], counts["actual"]
-    f.closed_terminated_this_time, f.pending_over_year = counts["ttt"], counts["old"]
-    f.closed_applied_fen = counts["applied"] or 0
+    for part in scope.parts:
+        counts = EnforcementCase.objects.filter(part, filed_on__lte=end).aggregate(
+            new=Count("pk", filter=Q(filed_on__gte=start)),
+            carried=Count("pk", filter=Q(filed_on__lt=start) & ~Q(closed_on__lt=start)),
+            closed=Count("pk", filter=closed_in),
+            within=Count("pk", filter=closed_in & Q(closed_within_limit=True)),
+            actual=Count("pk", filter=closed_in & Q(closure_type__in=r["actual"])),
+            ttt=Count("pk", filter=closed_in & Q(closure_type=ClosureType.TERMINATED_THIS_TIME)),
+            applied=Sum("amount_fen", filter=closed_in),
+            old=Count("pk", filter=open_at & Q(filed_on__lt=long_ago)),
+        )
+        f.new += counts["new"]
+        f.carried_over += counts["carried"]
+        f.closed += counts["closed"]
+        f.closed_within_limit += counts["within"]
+        f.closed_actual += counts["actual"]
+        f.closed_terminated_this_time += counts["ttt"]
+        f.pending_over_year += counts["old"]
+        f.closed_applied_fen += counts["applied"] or 0
     f.recovered_fen = recovered(scope, start, end)
-    f.closed_recovered_fen = recovered(Scope(scope.q & closed_in), None, end)
+    f.closed_recovered_fen = recovered(scope.narrowed(closed_in), None, end)
     return f
 
 
 def recovered(scope: Scope, start: datetime.date | None, end: datetime.date) -> int:
     """执行到位金额: receipts into the case accounts of the scope and recoveries outside
     them, dated in [start, end] (from the beginning when start is None)."""
-    outside = Recovery.objects.filter(scope.via("case"), on__lte=end)
-    money_in = Leg.objects.filter(
-        scope.via("entry__case"),
-        Q(entry__kind__in=RECEIPT_KINDS)
-        | Q(entry__kind="reversal", entry__reverses__kind__in=RECEIPT_KINDS),
-        entry__sealed=True,
-        entry__created_at__date__lte=end,
-        account__case__isnull=False,
-    )
-    if start is not None:
-        outside = outside.filter(on__gte=start)
-        money_in = money_in.filter(entry__created_at__date__gte=start)
-    return (outside.aggregate(s=Sum("amount_fen"))["s"] or 0) - (
-        money_in.aggregate(s=Sum("amount_fen"))["s"] or 0
-    )
+    total = 0
+    for via_case, via_entry in zip(scope.via("case"), scope.via("entry__case"), strict=True):
+        outside = Recovery.objects.filter(via_case, on__lte=end)
+        money_in = Leg.objects.filter(
+            via_entry,
+            Q(entry__kind__in=RECEIPT_KINDS)
+            | Q(entry__kind="reversal", entry__reverses__kind__in=RECEIPT_KINDS),
+            entry__sealed=True,
+            entry__created_at__date__lte=end,
+            account__case__isnull=False,
+        )
+        if start is not None:
+            outside = outside.filter(on__gte=start)
+            money_in = money_in.filter(entry__created_at__date__gte=start)
+        total += (outside.aggregate(s=Sum("amount_fen"))["s"] or 0) - (
+            money_in.aggregate(s=Sum("amount_fen"))["s"] or 0
+        )
+    return total
 
 
 def long_pending(scope: Scope, end: datetime.date, limit: int = 200):
