@@ -35,6 +35,18 @@ def role_required(view):
     return wrapper
 
 
+def chosen(queryset, raw, message: str = ""):
+    """The row a form field names by its id, from `queryset` (already scoped): NotFound for
+    a word, a number not there, or a row outside the queryset — never a server error."""
+    from gridgov.core.errors import NotFound
+
+    raw = str(raw or "").strip()
+    found = queryset.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if found is None:
+        raise NotFound(message or _("Not found."))
+    return found
+
+
 def paginate(request, queryset, per_page=25):
     paginator = Paginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))

@@ -285,7 +285,7 @@ def _save(g: _Gen, courts: list[Court], officer, log) -> list[EnforcementCase]:
             )
         )
     EnforcementCase.objects.bulk_create(objs, batch_size=2000)
-    objs = list(EnforcementCase.objects.order_by("id"))[-len(g.rows) :]
+    objs = list(EnforcementCase.objects.order_by("-id")[: len(g.rows)])[::-1]  # just made
     by_number = {c.number: c for c in objs}
     suspensions, recoveries = [], []
     for row in g.rows:

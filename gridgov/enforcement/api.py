@@ -166,15 +166,16 @@ def case_out(case: EnforcementCase, balance: int, today: datetime.date) -> dict:
     }
 
 
+def _cases():
+    """Cases with what case_out reads, so that a page of them costs a fixed few queries."""
+    return EnforcementCase.objects.select_related("court").prefetch_related(
+        "suspensions", "campaigns", "parties"
+    )
+
+
 def _fetch(user, pk: int) -> EnforcementCase:
     _reader(user)
-    return get_visible(
-        EnforcementCase.objects.select_related("court").prefetch_related(
-            "suspensions", "campaigns", "parties"
-        ),
-        user,
-        pk=pk,
-    )
+    return get_visible(_cases(), user, pk=pk)
 
 
 def _one(case: EnforcementCase) -> dict:
@@ -184,12 +185,7 @@ def _one(case: EnforcementCase) -> dict:
 @router.get("/enforcement/cases", response=CasePage)
 def list_cases(request, state: str = "", q: str = "", court: str = "", page: int = 1):
     _reader(request.user)
-    qs = (
-        EnforcementCase.objects.visible_to(request.user)
-        .select_related("court")
-        .prefetch_related("suspensions", "campaigns", "parties")
-        .order_by("-filed_on", "-id")
-    )
+    qs = _cases().visible_to(request.user).order_by("-filed_on", "-id")
     if state:
         if state not in CaseState.values:
             raise Invalid(_("No such state."))
@@ -386,11 +382,7 @@ def assign(request, pk: int, payload: AssignIn):
     if court is None:
         raise NotFound(_("No such court."))
     cases.assign_to_court(case, court, payload.reason, actor=request.user)
-    return _one(
-        EnforcementCase.objects.select_related("court")
-        .prefetch_related("suspensions", "campaigns", "parties")
-        .get(pk=pk)
-    )
+    return _one(_cases().get(pk=pk))  # no longer the district's to see, perhaps
 
 
 @router.post("/enforcement/campaigns/{code}/cases", response=CampaignOut)

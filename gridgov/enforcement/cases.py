@@ -156,6 +156,8 @@ def file_case(
         raise Invalid(_("An amount is a whole, non-negative number of fen."))
     if not (number or "").strip():
         raise Invalid(_("Case number, applicant and respondent are required."))
+    if len(number.strip()) > 64 or len(basis) > 200:
+        raise Invalid(_("A case number has at most 64 characters and a basis at most 200."))
     if kind not in CaseKind.values or basis_kind not in BasisKind.values:
         raise Invalid(_("Choose the kind of case and the kind of basis from the list."))
     if parties is None:
@@ -218,6 +220,11 @@ def move(
     on = on or timezone.localdate()
     if case.state not in sources:
         raise Conflict(_("A %(state)s case cannot do that.") % {"state": case.get_state_display()})
+    if not case.filed_on <= on <= timezone.localdate():
+        raise Invalid(_("The date lies between filing and today."))
+    last = case.suspensions.order_by("-start").values_list("start", flat=True).first()
+    if last and on < last:
+        raise Invalid(_("The date cannot come before the last suspension began."))
     changes = {"state": target}
     with transaction.atomic():
         if name == "suspend":

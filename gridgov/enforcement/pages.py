@@ -1,5 +1,7 @@
 """Pages for court enforcement: case list, case page, payment-code sheets, finance desk."""
 
+import datetime
+
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,7 +17,7 @@ from gridgov.accounts import roles
 from gridgov.accounts.roles import Role
 from gridgov.core.errors import ActionError, Invalid, NotFound
 from gridgov.core.scoping import get_visible
-from gridgov.core.views import history_context, paginate, role_required
+from gridgov.core.views import chosen, history_context, paginate, role_required
 
 from . import cases, ledger, linkage, parties, payments, payouts, statements, typical
 from .models import (
@@ -31,7 +33,6 @@ from .models import (
     EnforcementCase,
     Leg,
     PartyKind,
-    Payee,
     PaymentApplication,
     Payout,
     PayoutState,
@@ -154,9 +155,7 @@ def case_action(request, pk, name):
                 closure_type=p.get("closure_type", ""),
             )
         elif name == "reveal":
-            party = case.parties.filter(pk=p.get("party") or 0).first()
-            if party is None:
-                raise NotFound(_("Not found."))
+            party = chosen(case.parties.all(), p.get("party"))
             shown = parties.reveal(party, actor=request.user, reason=p.get("reason", ""))
             return case_page(request, pk, revealed={"party": party.pk, **shown})
         elif name == "extend":
@@ -165,9 +164,7 @@ def case_action(request, pk, name):
                 raise Invalid(_("Give the number of days (1–366) and the reason."))
             cases.request_extension(case, int(days), p.get("reason", ""), actor=request.user)
         elif name == "approve_extension":
-            ext = case.extensions.filter(pk=p.get("extension") or 0).first()
-            if ext is None:
-                raise NotFound(_("Not found."))
+            ext = chosen(case.extensions.all(), p.get("extension"))
             cases.approve_extension(ext, actor=request.user)
         elif name == "recover":
             cases.record_recovery(
@@ -179,21 +176,15 @@ def case_action(request, pk, name):
                 actor=request.user,
             )
         elif name == "assign":
-            court = Court.objects.visible_to(request.user).filter(pk=p.get("court") or 0).first()
-            if court is None:
-                raise NotFound(_("No such court."))
+            court = chosen(
+                Court.objects.visible_to(request.user), p.get("court"), _("No such court.")
+            )
             cases.assign_to_court(case, court, p.get("reason", ""), actor=request.user)
         elif name == "tag":
-            campaign = (
-                Campaign.objects.visible_to(request.user).filter(pk=p.get("campaign") or 0).first()
-            )
-            if campaign is None:
-                raise NotFound(_("Not found."))
+            campaign = chosen(Campaign.objects.visible_to(request.user), p.get("campaign"))
             cases.tag_cases(campaign, [case], actor=request.user)
         elif name == "inquire":
-            party = case.parties.filter(pk=p.get("party") or 0).first()
-            if party is None:
-                raise NotFound(_("Not found."))
+            party = chosen(case.parties.all(), p.get("party"))
             linkage.send_inquiry(party, p.get("agency", ""), actor=request.user)
         elif name == "publish":
             typical.publish(case, p.get("title", ""), p.get("summary", ""), actor=request.user)
@@ -213,19 +204,13 @@ def case_action(request, pk, name):
                 actor=request.user,
             )
         elif name == "verify":
-            payee = Payee.objects.filter(case=case, pk=p.get("payee") or 0).first()
-            if payee is None:
-                raise NotFound(_("Not found."))
+            payee = chosen(case.payees.all(), p.get("payee"))
             payouts.verify_payee(payee, actor=request.user)
         elif name == "payout":
-            payee = Payee.objects.filter(case=case, pk=p.get("payee") or 0).first()
-            if payee is None:
-                raise NotFound(_("Not found."))
+            payee = chosen(case.payees.all(), p.get("payee"))
             payouts.request_payout(case, payee, parse_yuan(p.get("amount", "")), actor=request.user)
         elif name in ("approve", "paid", "failed"):
-            payout = Payout.objects.filter(case=case, pk=p.get("payout") or 0).first()
-            if payout is None:
-                raise NotFound(_("Not found."))
+            payout = chosen(case.payouts.all(), p.get("payout"))
             if name == "approve":
                 payouts.approve_payout(payout, actor=request.user)
             else:
@@ -345,9 +330,7 @@ def file_page(request):
     if request.method == "POST":
         p = request.POST
         try:
-            court = courts.filter(pk=p.get("court") or 0).first()
-            if court is None:
-                raise Invalid(_("No such court."))
+            court = chosen(courts, p.get("court"), _("No such court."))
             filed_on = _date(p.get("filed_on", ""))
             listed = [
                 parties.PartyInput(
@@ -408,9 +391,7 @@ def file_page(request):
     )
 
 
-def _date(raw: str):
-    import datetime
-
+def _date(raw: str) -> datetime.date:
     try:
         day = datetime.date.fromisoformat(raw.strip())
     except ValueError:

@@ -2,6 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from gridgov.core.errors import NotFound
 
@@ -20,5 +21,5 @@ def typical_list(request):
 def typical_case(request, pk):
     published = _published().filter(pk=pk).first()
     if published is None:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     return render(request, "enforcement/typical_case.html", {"t": published})

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.accounts.roles import Role, holds
 from gridgov.core import audit
+from gridgov.core.actions import is_user
 from gridgov.core.errors import Conflict, Forbidden, Invalid
 from gridgov.core.models import AuditAction
 
@@ -51,7 +52,7 @@ def publish(case: EnforcementCase, title: str, summary: str, *, actor) -> Typica
             summary=anonymise(summary, case),
             court_name=case.court.name,
             published_on=timezone.localdate(),
-            published_by=actor if hasattr(actor, "pk") else None,
+            published_by=actor if is_user(actor) else None,
         )
         audit.record(
             AuditAction.TYPICAL_CASE_PUBLISHED,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from gridgov.accounts import roles
 from gridgov.core.errors import ActionError, NotFound
 from gridgov.core.scoping import get_visible
-from gridgov.core.views import role_required
+from gridgov.core.views import chosen, role_required
 from gridgov.people.models import Unit, UnitKind
 from gridgov.regions.models import Level, Region
 
@@ -153,9 +153,7 @@ def signs(request):
         p = request.POST
         try:
             region = get_visible(Region.objects, request.user, code=p.get("grid", ""))
-            unit = Unit.objects.filter(pk=p.get("unit") or 0).first()
-            if unit is None:
-                raise NotFound(_("No such unit."))
+            unit = chosen(Unit.objects.all(), p.get("unit"), _("No such unit."))
             lat, lon = float(p.get("lat", "")), float(p.get("lon", ""))
             cats = Category.objects.filter(code__in=p.getlist("categories"))
             sign = public.create_sign(

@@ -134,3 +134,22 @@ def test_home_page_shows_what_the_court_must_do(world, court, case):  # noqa: F8
     assert "评估中" in colleague.get("/").content.decode()
     worker = client_for(world, "worker_a1").get("/").content.decode()
     assert 'id="due-cases"' not in worker
+
+
+def test_ids_and_dates_that_are_not_there_are_refused_not_crashed_on(world, case):
+    from gridgov.enforcement import cases
+
+    officer = client_for(world, "court_officer")
+    url = f"/enforcement/cases/{case.pk}/do/"
+    for name, field in [("verify", "payee"), ("reveal", "party"), ("approve", "payout")]:
+        assert officer.post(url + name + "/", {field: "abc", "reason": "x"}).status_code == 404
+    assert officer.post(url + "assign/", {"court": "1 OR 1=1", "reason": "x"}).status_code == 404
+    officer_user = world.user("court_officer")
+    for bad_day in (
+        case.filed_on - timezone.timedelta(days=1),
+        timezone.localdate() + timezone.timedelta(days=1),
+    ):
+        with pytest.raises(cases.Invalid):
+            cases.move(case, "close", closure_type="withdrawn", on=bad_day, actor=officer_user)
+    case.refresh_from_db()
+    assert case.state == "filed"
