@@ -112,7 +112,9 @@ def case_page(request, pk, error=None, status=200, revealed=None):
             "days_left": cases.days_left(case),
             "balance": ledger.balance(ledger.case_account(case)),
             "codes": case.payment_codes.filter(active=True),
-            "payments": PaymentApplication.objects.filter(case=case).order_by("-id"),
+            "payments": PaymentApplication.objects.filter(case=case)
+            .select_related("provider")
+            .order_by("-id"),
             "payees": case.payees.all(),
             "parties": case.parties.all(),
             "publication": TypicalCase.objects.filter(case=case).first(),
@@ -300,7 +302,9 @@ def finance_desk(request):
         "enforcement/finance.html",
         {
             "suspense": ledger.balance(ledger.system_account(AccountKind.SUSPENSE)),
-            "unclaimed": PaymentApplication.objects.filter(case__isnull=True).order_by("-id")[:100],
+            "unclaimed": PaymentApplication.objects.filter(case__isnull=True)
+            .select_related("provider")
+            .order_by("-id")[:100],
             "months": ledger.suspense_months(),
             "to_approve": Payout.objects.filter(
                 case__in=visible, state=PayoutState.REQUESTED

@@ -146,3 +146,26 @@ def test_malformed_bodies_and_unknown_providers(setup):
     )
     assert Client().get("/enforcement/notify/testbank/").status_code == 405
     assert PaymentNotice.objects.count() == 4 and case_balance(case) == 0
+
+
+def test_case_page_and_finance_desk_cost_the_same_queries_for_more_payments(setup, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case, secret, code = setup
+    finance = Client()
+    finance.force_login(world.users["court_finance"])
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert finance.get(url).status_code == 200
+        return len(ctx)
+
+    pages = [f"/enforcement/cases/{case.pk}/", "/enforcement/finance/"]
+    send(secret, code.code, 100)
+    send(secret, "NOPE0001", 100)
+    before = [queries(u) for u in pages]
+    for n in range(4):
+        send(secret, code.code, 100 + n)
+        send(secret, f"NOPE100{n}", 100 + n)
+    assert [queries(u) for u in pages] == before
