@@ -169,7 +169,7 @@ def case_out(case: EnforcementCase, balance: int, today: datetime.date) -> dict:
 def _cases():
     """Cases with what case_out reads, so that a page of them costs a fixed few queries."""
     return EnforcementCase.objects.select_related("court").prefetch_related(
-        "suspensions", "campaigns", "parties"
+        "suspensions", "extensions", "campaigns", "parties"
     )
 
 

@@ -345,9 +345,6 @@ def approve_extension(ext: CaseExtension, *, actor) -> EnforcementCase:
             approved_by=actor if is_user(actor) else None, approved_at=timezone.now()
         ):
             raise Conflict(_("This extension is already decided."))
-        EnforcementCase.objects.filter(pk=case.pk).update(
-            extension_days=case.extension_days + ext.days
-        )
         _record(AuditAction.CASE_EXTENSION_APPROVED, actor, case, None, {"days": ext.days})
     case.refresh_from_db()
     return case

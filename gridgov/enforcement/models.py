@@ -90,7 +90,6 @@ class EnforcementCase(InRegion):
         _("closure type"), max_length=24, choices=ClosureType.choices, blank=True
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    extension_days = models.PositiveIntegerField(_("approved extension (days)"), default=0)
     closed_within_limit = models.BooleanField(_("closed within the limit"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -120,6 +119,11 @@ class EnforcementCase(InRegion):
 
     def __str__(self):
         return self.number
+
+    @property
+    def extension_days(self) -> int:
+        """Approved extensions, in days (from the extensions themselves: prefetch them)."""
+        return sum(e.days for e in self.extensions.all() if e.approved_at)
 
 
 class AccountKind(models.TextChoices):

@@ -62,7 +62,7 @@ def case_list(request):
     qs = (
         EnforcementCase.objects.visible_to(request.user)
         .select_related("court")
-        .prefetch_related("suspensions")  # days left without a query per case
+        .prefetch_related("suspensions", "extensions")  # days left, no query per case
         .order_by("-filed_on", "-id")
     )
     state = request.GET.get("state", "")
@@ -415,7 +415,7 @@ def open_cases_by_days_left(user):
         EnforcementCase.objects.visible_to(user)
         .exclude(state=CaseState.CLOSED)
         .select_related("court")
-        .prefetch_related("suspensions")
+        .prefetch_related("suspensions", "extensions")
     )
     out = []
     for c in rows:
