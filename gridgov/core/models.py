@@ -62,6 +62,7 @@ class AuditAction(models.IntegerChoices):
     TYPICAL_CASE_WITHDRAWN = 546, _("typical case withdrawn")
     PAYMENT_CODE_CREATED = 530, _("payment code created")
     PAYMENT_PROVIDER_CREATED = 531, _("payment provider registered")
+    UNCLAIMED_ASSIGNED = 532, _("unclaimed money assigned to a case")
     PAYEE_ADDED = 500, _("payee account added")
     PAYEE_VERIFIED = 501, _("payee account verified")
     PAYOUT_REQUESTED = 510, _("payout requested")

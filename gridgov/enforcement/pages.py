@@ -216,8 +216,6 @@ def case_action(request, pk, name):
             if name == "approve":
                 payouts.approve_payout(payout, actor=request.user)
             else:
-                if Role.COURT_FINANCE not in roles.roles_of(request.user):
-                    raise PermissionDenied(_("Only court finance records the bank's answer."))
                 payouts.bank_result(
                     payout, ok=name == "paid", reason=p.get("reason", ""), actor=request.user
                 )
@@ -284,11 +282,11 @@ def finance_desk(request):
             case = visible.filter(number=request.POST.get("case", "").strip()).first()
             if case is None:
                 raise Invalid(_("No such case."))
-            ledger.assign_suspense(
+            payouts.assign_unclaimed(
                 parse_yuan(request.POST.get("amount", "")),
                 case,
                 actor=request.user,
-                memo=request.POST.get("note", "")[:200],
+                note=request.POST.get("note", ""),
             )
         except ActionError as exc:
             error = exc.message

@@ -147,7 +147,10 @@ def _send(payout: Payout, actor, approved_by=None) -> None:
 
 
 def bank_result(payout: Payout, *, ok: bool, actor, reason: str = "") -> Payout:
-    """The bank's answer: paid (in transit leaves custody) or failed (back to the case)."""
+    """The bank's answer: paid (in transit leaves custody) or failed (back to the case),
+    recorded by court finance (or the bank's integration)."""
+    if not holds(actor, Role.COURT_FINANCE, payout.case.region_path):
+        raise Forbidden(_("Only court finance records the bank's answer."))
     with transaction.atomic():
         moved = Payout.objects.filter(pk=payout.pk, state=PayoutState.PENDING).update(
             state=PayoutState.POSTED if ok else PayoutState.VOIDED,
@@ -184,3 +187,19 @@ def overdue(today: datetime.date | None = None):
     return Payout.objects.filter(
         state__in=[PayoutState.REQUESTED, PayoutState.PENDING], due_on__lt=today
     )
+
+
+def assign_unclaimed(amount_fen: int, case: EnforcementCase, *, actor, note: str = ""):
+    """Court finance assigns money waiting in suspense (an unknown or expired code) to the
+    case it belongs to."""
+    if not holds(actor, Role.COURT_FINANCE, case.region_path):
+        raise Forbidden(_("Only court finance assigns unclaimed money."))
+    with transaction.atomic():
+        entry = ledger.assign_suspense(amount_fen, case, actor=actor, memo=note[:200])
+        audit.record(
+            AuditAction.UNCLAIMED_ASSIGNED,
+            actor=actor,
+            obj=case,
+            after={"amount_fen": amount_fen, "entry": entry.pk, "note": note[:200]},
+        )
+    return entry

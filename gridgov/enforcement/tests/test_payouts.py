@@ -90,3 +90,21 @@ def test_overdue_payouts_are_flagged(court):
     p = payouts.request_payout(case, payee, 1_000, actor=officer)
     assert not payouts.overdue().exists()
     assert list(payouts.overdue(datetime.date.today() + datetime.timedelta(days=31))) == [p]
+
+
+def test_bank_answers_and_unclaimed_money_are_court_finances(court):
+    from gridgov.core.models import AuditAction, AuditEntry
+
+    case, payee, officer, finance = court
+    payouts.verify_payee(payee, actor=finance)
+    p = payouts.request_payout(case, payee, 1_000, actor=officer)
+    with pytest.raises(Forbidden):
+        payouts.bank_result(p, ok=True, actor=officer)
+    assert payouts.bank_result(p, ok=True, actor=finance).state == PayoutState.POSTED
+    ledger.receive(500, case=None, actor="test")
+    with pytest.raises(Forbidden):
+        payouts.assign_unclaimed(500, case, actor=officer)
+    payouts.assign_unclaimed(500, case, actor=finance, note="电话核实")
+    assert ledger.balance(ledger.system_account(AccountKind.SUSPENSE)) == 0
+    entry = AuditEntry.objects.get(action=AuditAction.UNCLAIMED_ASSIGNED)
+    assert entry.actor_id == finance.pk and entry.after["amount_fen"] == 500
