@@ -199,20 +199,23 @@ def _apply(provider, notice, data) -> str:
 
 
 def _alert(prior: PaymentApplication, data: dict) -> None:
-    """Tells court finance that a provider sent a conflicting notice."""
+    """Tells court finance over the case (all court finance for unclaimed money) that a
+    provider sent a conflicting notice."""
     from gridgov.accounts.models import RoleAssignment
     from gridgov.accounts.roles import Role
-    from gridgov.notifications.models import Notification
+    from gridgov.notifications.actions import notify, staff_over
 
-    users = {a.user_id for a in RoleAssignment.objects.filter(role=Role.COURT_FINANCE)}
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                user_id=u,
-                kind="conflict",
-                text=f"{prior.provider.name} {data['txn_id']}: {data['amount_fen']} fen "
-                f"≠ {prior.amount_fen} fen applied",
-            )
-            for u in users
+    finance = (Role.COURT_FINANCE,)
+    if prior.case_id:
+        users = staff_over(prior.case.region_path, roles=finance)
+    else:
+        users = [
+            a.user for a in RoleAssignment.objects.filter(role__in=finance).select_related("user")
         ]
+    notify(
+        users,
+        "conflict",
+        None,
+        f"{prior.provider.name} {data['txn_id']}: {data['amount_fen']} fen "
+        f"≠ {prior.amount_fen} fen applied",
     )
