@@ -38,6 +38,7 @@ from .models import (
     RecoveryMeans,
     Suspension,
 )
+from .money import fen
 from .parties import PartyInput
 
 EXTENSION_NOTICE_DAYS = 5
@@ -152,8 +153,7 @@ def file_case(
     name)."""
     if not holds(actor, Role.COURT_OFFICER, court.region_path):
         raise Forbidden(_("Only the court's enforcement officers file cases."))
-    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen < 0:
-        raise Invalid(_("An amount is a whole, non-negative number of fen."))
+    fen(amount_fen, zero_ok=True)
     if not (number or "").strip():
         raise Invalid(_("Case number, applicant and respondent are required."))
     if len(number.strip()) > 64 or len(basis) > 200:
@@ -279,8 +279,7 @@ def record_recovery(
     property delivered. Counted in the recovered-amount KPI on its date."""
     _officer(actor, case)
     on = on or timezone.localdate()
-    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
-        raise Invalid(_("An amount is a positive whole number of fen."))
+    fen(amount_fen)
     if means not in RecoveryMeans.values:
         raise Invalid(_("Choose how the money or property was recovered."))
     if on < case.filed_on or on > timezone.localdate():

@@ -24,6 +24,7 @@ from gridgov.core.actions import is_user
 from gridgov.core.errors import Conflict, Invalid
 
 from .models import Account, AccountKind, EnforcementCase, JournalEntry, LedgerHead, Leg
+from .money import fen
 
 GENESIS = "0" * 64
 K = AccountKind
@@ -140,9 +141,7 @@ def post(
 
 
 def _positive(amount) -> int:
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        raise Invalid(_("An amount is a positive whole number of fen."))
-    return amount
+    return fen(amount)
 
 
 def receive(amount: int, *, case: EnforcementCase | None, actor, memo: str = ""):

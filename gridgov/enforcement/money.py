@@ -19,3 +19,26 @@ def format_yuan(fen: int) -> str:
     sign = "-" if fen < 0 else ""
     yuan, cents = divmod(abs(int(fen)), 100)
     return f"{sign}{yuan:,}.{cents:02d}"
+
+
+MAX_FEN = 10**15  # ten trillion yuan: above any case, well inside a 64-bit column
+
+
+def is_fen(value, *, zero_ok: bool = False) -> bool:
+    """A whole number of fen (not a bool, not a float), positive (or zero), not absurd."""
+    return (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and (0 if zero_ok else 1) <= value <= MAX_FEN
+    )
+
+
+def fen(value, *, zero_ok: bool = False) -> int:
+    """`value` if it is an amount of fen the books can hold; Invalid otherwise."""
+    if is_fen(value, zero_ok=zero_ok):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value > MAX_FEN:
+        raise Invalid(_("That amount is larger than any case can be."))
+    if zero_ok:
+        raise Invalid(_("An amount is a whole, non-negative number of fen."))
+    raise Invalid(_("An amount is a positive whole number of fen."))

@@ -36,6 +36,7 @@ from .models import (
     PaymentNotice,
     PaymentProvider,
 )
+from .money import fen, is_fen
 
 MAX_SKEW_SECONDS = 300
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -60,16 +61,11 @@ def create_provider(name: str, *, actor="cli:create-payment-provider"):
 def new_code(case, amount_due_fen: int, *, actor="system", expires_on: datetime.date | None = None):
     """A payment code for a case (一案一码); by the court's enforcement officers."""
     from gridgov.accounts.roles import Role, holds
-    from gridgov.core.errors import Forbidden, Invalid
+    from gridgov.core.errors import Forbidden
 
     if not holds(actor, Role.COURT_OFFICER, case.region_path):
         raise Forbidden(_("Only the court's enforcement officers act on cases."))
-    if (
-        not isinstance(amount_due_fen, int)
-        or isinstance(amount_due_fen, bool)
-        or (amount_due_fen <= 0)
-    ):
-        raise Invalid(_("An amount is a positive whole number of fen."))
+    fen(amount_due_fen)
     with transaction.atomic():
         while True:
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
@@ -111,7 +107,7 @@ def _parse(body: bytes) -> dict:
         raise ValueError("txn_id must be a non-empty string of at most 64 characters")
     if not isinstance(code, str) or len(code) > 16:
         raise ValueError("code must be a string of at most 16 characters")
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+    if not is_fen(amount):
         raise ValueError("amount_fen must be a positive whole number of fen")
     paid_at = parse_datetime(data["paid_at"]) if isinstance(data.get("paid_at"), str) else None
     return {

@@ -23,6 +23,7 @@ from gridgov.core.models import AuditAction
 
 from . import ledger
 from .models import EnforcementCase, JournalEntry, Payee, Payout, PayoutState
+from .money import fen
 
 DUE_DAYS = 30
 
@@ -85,8 +86,7 @@ def request_payout(case: EnforcementCase, payee: Payee, amount_fen: int, *, acto
         raise Forbidden(_("Only the court's enforcement officers request payouts."))
     if payee.case_id != case.pk or not payee.verified:
         raise Invalid(_("Pay only to a verified account of this case."))
-    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
-        raise Invalid(_("An amount is a positive whole number of fen."))
+    fen(amount_fen)
     if amount_fen > ledger.balance(ledger.case_account(case)):
         raise Invalid(_("Not enough money in %(account)s.") % {"account": case})
     with transaction.atomic():

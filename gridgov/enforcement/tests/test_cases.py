@@ -80,3 +80,19 @@ def test_case_rules(world, court):
         cases.move(cases.move(case, "start", actor=officer), "suspend", actor=officer)
     with pytest.raises(Invalid):
         cases.move(case, "close", closure_type="nonsense", actor=officer)
+
+
+def test_absurd_amounts_are_refused_before_the_database_sees_them(world, court):
+    from gridgov.enforcement import payments
+
+    officer = world.user("court_officer")
+    with pytest.raises(Invalid, match="larger"):
+        file(world, court, amount_fen=10**20)
+    case = file(world, court)
+    with pytest.raises(Invalid, match="larger"):
+        cases.record_recovery(case, 10**20, "direct", actor=officer)
+    with pytest.raises(Invalid, match="larger"):
+        payments.new_code(case, 10**19, actor=officer)
+    with pytest.raises(Invalid, match="larger"):
+        ledger.receive(2**63, case=case, actor="test")
+    assert not case.recoveries.exists() and not case.payment_codes.exists()
