@@ -6,6 +6,7 @@ from ninja import Router
 from gridgov.accounts import actions as account_actions
 from gridgov.accounts import roles
 from gridgov.accounts.models import User
+from gridgov.api.paging import page_of
 from gridgov.core.errors import Invalid, NotFound
 from gridgov.core.scoping import get_visible
 from gridgov.people import actions as people_actions
@@ -19,7 +20,6 @@ from gridgov.regions.queries import staffing_for
 from . import schemas as s
 
 router = Router()
-MAX_LIMIT = 500
 
 
 def _user(request):
@@ -27,12 +27,6 @@ def _user(request):
     if not roles.has_any_role(user):
         raise PermissionDenied(_("Your account has no role."))
     return user
-
-
-def _page(qs, limit: int, offset: int, convert):
-    limit = max(1, min(limit, MAX_LIMIT))
-    offset = max(0, offset)
-    return {"count": qs.count(), "items": [convert(o) for o in qs[offset : offset + limit]]}
 
 
 def _region_out(region: Region, parent_code=None) -> dict:
@@ -76,7 +70,7 @@ def list_regions(request, level: str = "", parent: str = "", limit: int = 100, o
     if parent:
         p = _place(request.user, parent)
         qs = qs.under(p.path).filter(depth=p.depth + 1)
-    page = _page(qs, limit, offset, lambda r: r)
+    page = page_of(qs, limit, offset, lambda r: r)
     parents = _parent_codes(page["items"])
     page["items"] = [_region_out(r, parents.get(r.path[: -Region.steplen])) for r in page["items"]]
     return page
@@ -194,7 +188,7 @@ def list_residents(request, q: str = "", region: str = "", limit: int = 50, offs
         .prefetch_related("special_groups")
         .order_by("region_path", "id")
     )
-    return _page(qs, limit, offset, _resident_out)
+    return page_of(qs, limit, offset, _resident_out)
 
 
 @router.get("/residents/{resident_id}", response=s.ResidentOut, tags=["base data"])
@@ -242,7 +236,7 @@ def list_households(request, region: str = "", limit: int = 50, offset: int = 0)
     qs = Household.objects.visible_to(_user(request)).select_related("region").order_by("id")
     if region:
         qs = qs.under(_place(request.user, region).path)
-    return _page(qs, limit, offset, _household_out)
+    return page_of(qs, limit, offset, _household_out)
 
 
 def _household_out(h):
@@ -280,7 +274,7 @@ def list_units(request, q: str = "", limit: int = 50, offset: int = 0):
     qs = Unit.objects.visible_to(_user(request)).select_related("region").order_by("name", "id")
     if q:
         qs = qs.filter(name__contains=q)
-    return _page(qs, limit, offset, _unit_out)
+    return page_of(qs, limit, offset, _unit_out)
 
 
 @router.post("/units", response={201: s.UnitOut}, tags=["base data"])
@@ -304,7 +298,7 @@ def list_buildings(request, grid: str = "", limit: int = 100, offset: int = 0):
     qs = Region.objects.visible_to(_user(request)).filter(level="building")
     if grid:
         qs = qs.under(_place(request.user, grid).path)
-    return _page(
+    return page_of(
         qs, limit, offset, lambda r: {**_region_out(r), "floors": r.floors, "address": r.address}
     )
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from gridgov.accounts import roles
+from gridgov.api.paging import page_of
 from gridgov.core.errors import Invalid, NotFound
 from gridgov.core.scoping import get_visible
 
@@ -22,7 +23,6 @@ from .pages import balances
 from .parties import PartyInput
 
 router = Router(tags=["enforcement"])
-PAGE = 50
 
 
 def _reader(user) -> list[str]:
@@ -183,7 +183,9 @@ def _one(case: EnforcementCase) -> dict:
 
 
 @router.get("/enforcement/cases", response=CasePage)
-def list_cases(request, state: str = "", q: str = "", court: str = "", page: int = 1):
+def list_cases(
+    request, state: str = "", q: str = "", court: str = "", limit: int = 50, offset: int = 0
+):
     _reader(request.user)
     qs = _cases().visible_to(request.user).order_by("-filed_on", "-id")
     if state:
@@ -194,14 +196,10 @@ def list_cases(request, state: str = "", q: str = "", court: str = "", page: int
         qs = qs.filter(number__contains=q.strip())
     if court:
         qs = qs.filter(court__code=court)
-    if page < 1:
-        raise Invalid(_("Pages start at 1."))
-    items = list(qs[(page - 1) * PAGE : page * PAGE])
-    money, today = balances([c.pk for c in items]), timezone.localdate()
-    return {
-        "count": qs.count(),
-        "items": [case_out(c, money.get(c.pk, 0), today) for c in items],
-    }
+    found = page_of(qs, limit, offset, lambda c: c)
+    money, today = balances([c.pk for c in found["items"]]), timezone.localdate()
+    found["items"] = [case_out(c, money.get(c.pk, 0), today) for c in found["items"]]
+    return found
 
 
 @router.get("/enforcement/cases/{pk}", response=CaseOut)

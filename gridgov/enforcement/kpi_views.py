@@ -21,11 +21,17 @@ from .cases import add_months
 from .models import Campaign, ClosureType, Court
 
 MAX_DAYS = 3660
+FIRST_YEAR, LAST_YEAR = 1950, 2100  # periods the year-before comparison can also reach
 
 
 def check_period(start: datetime.date, end: datetime.date) -> None:
     if end < start or (end - start).days > MAX_DAYS:
         raise Invalid(_("Give a start date and an end date after it (at most ten years)."))
+    if start.year < FIRST_YEAR or end.year > LAST_YEAR:
+        raise Invalid(
+            _("Dates lie between %(first)s and %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
 
 
 def kpi_scope(user, end: datetime.date, court: str = ""):

@@ -5,6 +5,7 @@ import datetime
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from gridgov.api.paging import page_of
 from gridgov.core.errors import Invalid
 from gridgov.core.idempotency import run_once
 from gridgov.core.scoping import get_visible
@@ -104,11 +105,7 @@ def list_matters(
     qs = worklist_queryset(
         request.user, {"mine": mine, "state": state, "category": category, "grid": grid}
     )
-    limit, offset = max(1, min(limit, 500)), max(0, offset)
-    return {
-        "count": qs.count(),
-        "items": [matter_out(m, request.user) for m in qs[offset : offset + limit]],
-    }
+    return page_of(qs, limit, offset, lambda m: matter_out(m, request.user))
 
 
 @router.get("/matters/{code}", response=MatterOut)

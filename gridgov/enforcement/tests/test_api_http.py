@@ -186,3 +186,15 @@ def test_extension_through_the_api(live_demo, tokens):
         assert approved.json()["days_left"] == case["days_left"] + 20
         bad = c.post(f"/enforcement/cases/{case['id']}/extensions", json={"days": 0, "reason": "x"})
         assert bad.status_code == 400
+
+
+def test_paging_and_dates_out_of_range_are_answered_not_crashed_on(live_demo, tokens):
+    with api(live_demo, tokens, "court-city") as c:
+        far = c.get("/enforcement/cases", params={"offset": 10**20, "limit": 10**20})
+        assert far.status_code == 200 and far.json()["items"] == []
+        assert far.json()["count"] > 50_000
+        first = c.get("/enforcement/cases", params={"limit": 3}).json()["items"]
+        assert len(first) == 3
+        for start, end in (("0001-01-01", "0001-12-31"), ("9999-01-01", "9999-12-31")):
+            r = c.get("/enforcement/kpis", params={"start": start, "end": end})
+            assert r.status_code == 400 and r.json()["detail"]

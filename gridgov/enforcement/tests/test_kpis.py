@@ -166,6 +166,7 @@ def test_dashboard_page(world, courts, book):
         == 400
     )
     assert officer.get("/enforcement/kpis/", {"court": "nope"}).status_code == 404
+    assert officer.get("/enforcement/kpis/", {"year": "1"}).status_code == 400
     worker = Client()
     worker.force_login(world.users["worker_a1"])
     assert worker.get("/enforcement/kpis/").status_code == 403
