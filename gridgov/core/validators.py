@@ -46,3 +46,22 @@ def validate_phone(value: str) -> str:
     if value and not _PHONE_RE.match(value):
         raise ValidationError(_("Not a valid phone number."))
     return value
+
+
+FIRST_YEAR, LAST_YEAR = 1950, 2100  # wide enough for any record, far from the calendar's edges
+TEN_YEARS = 3660
+
+
+def check_period(start: datetime.date, end: datetime.date, *, ten_years_at_most=False) -> None:
+    """A reporting period [start, end]: in order, between 1950 and 2100 (so that a
+    comparison with the year before, or the day before, stays on the calendar), and at most
+    ten years long where asked."""
+    from gridgov.core.errors import Invalid
+
+    if ten_years_at_most and (end < start or (end - start).days > TEN_YEARS):
+        raise Invalid(_("Give a start date and an end date after it (at most ten years)."))
+    if end < start:
+        raise Invalid(_("Give a start date and an end date after it."))
+    if start.year < FIRST_YEAR or end.year > LAST_YEAR:
+        bounds = {"first": FIRST_YEAR, "last": LAST_YEAR}
+        raise Invalid(_("Dates lie between %(first)s and %(last)s.") % bounds)

@@ -15,9 +15,10 @@ from gridgov.accounts import roles
 from gridgov.api.paging import page_of
 from gridgov.core.errors import Invalid, NotFound
 from gridgov.core.scoping import get_visible
+from gridgov.core.validators import check_period
 
 from . import cases, kpis, ledger, payments, payouts
-from .kpi_views import check_period, kpi_scope
+from .kpi_views import kpi_scope
 from .models import Campaign, CaseState, Court, EnforcementCase, Payee, Payout
 from .pages import balances
 from .parties import PartyInput
@@ -264,7 +265,7 @@ def record_recovery(request, pk: int, payload: RecoveryIn):
 def enforcement_kpis(request, start: datetime.date, end: datetime.date, court: str = ""):
     """Key figures for cases in the period [start, end], as they stood at its end; formulas
     in docs/enforcement.md."""
-    check_period(start, end)
+    check_period(start, end, ten_years_at_most=True)
     scope = kpi_scope(request.user, end, court)
     figures = kpis.compute(scope, start, end).as_dict()
     figures["long_pending"] = [c.number for c in kpis.long_pending(scope, end, limit=50)]

@@ -14,24 +14,12 @@ from django.utils.translation import gettext as _
 
 from gridgov.accounts import roles
 from gridgov.core.errors import Invalid, NotFound
+from gridgov.core.validators import check_period
 from gridgov.core.views import role_required
 
 from . import kpis
 from .cases import add_months
 from .models import Campaign, ClosureType, Court
-
-MAX_DAYS = 3660
-FIRST_YEAR, LAST_YEAR = 1950, 2100  # periods the year-before comparison can also reach
-
-
-def check_period(start: datetime.date, end: datetime.date) -> None:
-    if end < start or (end - start).days > MAX_DAYS:
-        raise Invalid(_("Give a start date and an end date after it (at most ten years)."))
-    if start.year < FIRST_YEAR or end.year > LAST_YEAR:
-        raise Invalid(
-            _("Dates lie between %(first)s and %(last)s.")
-            % {"first": FIRST_YEAR, "last": LAST_YEAR}
-        )
 
 
 def kpi_scope(user, end: datetime.date, court: str = ""):
@@ -117,7 +105,7 @@ def dashboard(request):
         else:
             start = datetime.date.fromisoformat(g.get("start") or f"{today.year}-01-01")
             end = datetime.date.fromisoformat(g.get("end") or today.isoformat())
-        check_period(start, end)
+        check_period(start, end, ten_years_at_most=True)
     except (ValueError, Invalid):
         error = _("Give a start date and an end date after it (at most ten years).")
         start, end = datetime.date(today.year, 1, 1), today

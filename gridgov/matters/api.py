@@ -9,6 +9,7 @@ from gridgov.api.paging import page_of
 from gridgov.core.errors import Invalid
 from gridgov.core.idempotency import run_once
 from gridgov.core.scoping import get_visible
+from gridgov.core.validators import check_period
 from gridgov.people.models import Unit
 from gridgov.regions.models import Region
 
@@ -194,8 +195,7 @@ def matter_kpis(request, start: datetime.date, end: datetime.date, by: str = "to
     at the end; `by` is total, unit or region. Formulas: docs/matters.md."""
     from . import calendar, kpis
 
-    if end < start:
-        raise Invalid(_("Give a start date and an end date after it."))
+    check_period(start, end)
     if by not in ("total", "unit", "region"):
         raise Invalid(_("by is total, unit or region."))
     rows = kpis.compute(

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.accounts import roles
+from gridgov.core.errors import Invalid
+from gridgov.core.validators import check_period
 from gridgov.core.views import role_required
 
 from . import calendar, kpis
@@ -21,10 +23,12 @@ def kpi_page(request):
     try:
         start = datetime.date.fromisoformat(request.GET.get("start") or f"{today:%Y-%m}-01")
         end = datetime.date.fromisoformat(request.GET.get("end") or today.isoformat())
-        if end < start:
-            raise ValueError
+        check_period(start, end)
     except ValueError:
         error = _("Give a start date and an end date after it.")
+        start, end = today.replace(day=1), today
+    except Invalid as exc:
+        error = exc.message
         start, end = today.replace(day=1), today
     by = request.GET.get("by", "region")
     by = by if by in ("total", "unit", "region") else "region"

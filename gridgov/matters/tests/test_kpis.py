@@ -103,6 +103,9 @@ def test_kpi_page_is_scoped(world):
     body = leader.get("/matters/kpis/", {"start": "2026-06-01", "end": "2026-06-30"}).content
     assert 'data-registered="2"' in body.decode()
     assert leader.get("/matters/kpis/", {"start": "nope"}).status_code == 400
+    year_one = {"start": "0001-01-01", "end": "0001-01-02"}  # the day before is off the calendar
+    assert leader.get("/matters/kpis/", year_one).status_code == 400
+    assert leader.get("/api/matters-kpis", year_one).status_code == 400
 
 
 def test_kpi_api(world):
