@@ -437,3 +437,52 @@ def approve_extension(request, pk: int, ext_id: int):
         raise NotFound(_("Not found."))
     cases.approve_extension(ext, actor=request.user)
     return _one(_fetch(request.user, pk))
+
+
+class PayeeIn(Schema):
+    holder: str
+    bank: str
+    account_no: str
+
+
+class PayeeOut(Schema):
+    id: int
+    holder: str
+    bank: str
+    account_masked: str
+    verified: bool
+
+
+def payee_out(p) -> dict:
+    return {
+        "id": p.pk,
+        "holder": p.holder,
+        "bank": p.bank,
+        "account_masked": p.account_masked,
+        "verified": p.verified,
+    }
+
+
+@router.get("/enforcement/cases/{pk}/payees", response=list[PayeeOut])
+def list_payees(request, pk: int):
+    return [payee_out(p) for p in _fetch(request.user, pk).payees.order_by("id")]
+
+
+@router.post("/enforcement/cases/{pk}/payees", response={201: PayeeOut})
+def add_payee(request, pk: int, payload: PayeeIn):
+    """An applicant's account for payouts (the number is stored encrypted, shown masked)."""
+    case = _fetch(request.user, pk)
+    payee = payouts.add_payee(
+        case, payload.holder, payload.bank, payload.account_no, actor=request.user
+    )
+    return 201, payee_out(payee)
+
+
+@router.post("/enforcement/cases/{pk}/payees/{payee_id}/verify", response=PayeeOut)
+def verify_payee(request, pk: int, payee_id: int):
+    """Court finance confirms the account before any payout goes to it."""
+    case = _fetch(request.user, pk)
+    payee = case.payees.filter(pk=payee_id).first()
+    if payee is None:
+        raise NotFound(_("Not found."))
+    return payee_out(payouts.verify_payee(payee, actor=request.user))

@@ -198,3 +198,25 @@ def test_paging_and_dates_out_of_range_are_answered_not_crashed_on(live_demo, to
         for start, end in (("0001-01-01", "0001-12-31"), ("9999-01-01", "9999-12-31")):
             r = c.get("/enforcement/kpis", params={"start": start, "end": end})
             assert r.status_code == 400 and r.json()["detail"]
+
+
+def test_payees_through_the_api(live_demo, tokens):
+    with api(live_demo, tokens, "court") as c, api(live_demo, tokens, "finance") as fin:
+        case = _live_case(c, 908)
+        url = f"/enforcement/cases/{case['id']}/payees"
+        bad = c.post(url, json={"holder": "甲", "bank": "农行", "account_no": "12ab"})
+        assert bad.status_code == 400
+        made = c.post(
+            url,
+            json={
+                "holder": "林芝某公司",
+                "bank": "农行林芝分行",
+                "account_no": "6228 4800 1234 5678",
+            },
+        )
+        assert made.status_code == 201, made.text
+        payee = made.json()
+        assert payee["account_masked"] == "6228****5678" and payee["verified"] is False
+        assert c.post(f"{url}/{payee['id']}/verify").status_code == 403  # not the officer's
+        assert fin.post(f"{url}/{payee['id']}/verify").json()["verified"] is True
+        assert payee["id"] in [p["id"] for p in c.get(url).json() if p["verified"]]
