@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "gridgov.core"
     label = "core"
     verbose_name = "gridgov core"
+
+    def ready(self):
+        from . import sweep
+
+        sweep.register("ratelimit", sweep._purge_rate_events)

@@ -24,3 +24,7 @@ class NotFound(ActionError):
 
 class Conflict(ActionError):
     status = 409
+
+
+class TooMany(ActionError):
+    status = 429

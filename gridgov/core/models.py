@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -175,3 +176,17 @@ class ApiClient(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class RateEvent(models.Model):
+    """One counted event of a rate limit (gridgov.core.ratelimit)."""
+
+    scope = models.CharField(max_length=32)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "at"]), models.Index(fields=["at"])]
+
+    def __str__(self):
+        return f"{self.scope} {self.key} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class MattersConfig(AppConfig):
     name = "gridgov.matters"
     label = "matters"
+
+    def ready(self):
+        from gridgov.core import sweep
+
+        from .escalation import sweep_line
+
+        sweep.register("matters", sweep_line)

@@ -82,6 +82,12 @@ def sweep(now: datetime.datetime | None = None) -> SweepResult:
     return result
 
 
+def sweep_line() -> str:
+    """`gridgov sweep`'s line for matters."""
+    result = sweep()
+    return f"checked {result.checked} overdue matters, escalated {result.escalated}"
+
+
 def _escalate(matter: Matter, target: int, now) -> bool:
     with transaction.atomic():
         moved = Matter.objects.filter(pk=matter.pk, tier=matter.tier).update(

@@ -447,18 +447,6 @@ class Sign(InRegion):
         return self.name
 
 
-class PublicSubmission(models.Model):
-    """One public submission, kept for rate limiting: who (an HMAC of the address, never
-    the address itself), where and when."""
-
-    client = models.CharField(max_length=64, db_index=True)
-    sign = models.ForeignKey(Sign, null=True, on_delete=models.CASCADE, related_name="+")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    def __str__(self):
-        return f"{self.client} {self.at}"
-
-
 class Side(models.TextChoices):
     APPLICANT = "applicant", _("applicant")
     RESPONDENT = "respondent", _("respondent")

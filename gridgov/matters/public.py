@@ -3,29 +3,18 @@ and the receipt a reporter follows progress with."""
 
 from __future__ import annotations
 
-import datetime
-import hashlib
-import hmac
-
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.core import audit
+from gridgov.core import audit, ratelimit
 from gridgov.core.actions import check_write
-from gridgov.core.errors import ActionError, Invalid
+from gridgov.core.errors import Invalid
 from gridgov.core.models import AuditAction
 from gridgov.regions.models import Level, Region
 
 from . import actions
-from .models import Category, Matter, PublicSubmission, Sign, Source
-
-WINDOW = datetime.timedelta(hours=1)
-
-
-class TooMany(ActionError):
-    status = 429
+from .models import Category, Matter, Sign, Source
 
 
 def limits() -> tuple[int, int]:
@@ -33,13 +22,6 @@ def limits() -> tuple[int, int]:
         int(getattr(settings, "GRIDGOV_PUBLIC_PER_ADDRESS", 5)),
         int(getattr(settings, "GRIDGOV_PUBLIC_PER_SIGN", 60)),
     )
-
-
-def client_id(address: str) -> str:
-    """An HMAC of the client's address: enough to count, never the address itself."""
-    return hmac.new(
-        settings.SECRET_KEY.encode(), (address or "?").encode(), hashlib.sha256
-    ).hexdigest()[:32]
 
 
 def create_sign(
@@ -84,13 +66,22 @@ def create_sign(
     return sign
 
 
-def _check_rate(client: str, sign: Sign) -> None:
-    since = timezone.now() - WINDOW
+def _check_rate(address: str, sign: Sign) -> None:
+    """Counts the report against the address's and the sign's hourly limits (rolled back
+    with the report if anything fails)."""
     per_address, per_sign = limits()
-    if PublicSubmission.objects.filter(client=client, at__gte=since).count() >= per_address:
-        raise TooMany(_("Too many reports from your network; please try again later."))
-    if PublicSubmission.objects.filter(sign=sign, at__gte=since).count() >= per_sign:
-        raise TooMany(_("This sign has received many reports; please try again later."))
+    ratelimit.hit(
+        "public-address",
+        ratelimit.address_key(address),
+        limit=per_address,
+        message=_("Too many reports from your network; please try again later."),
+    )
+    ratelimit.hit(
+        "public-sign",
+        sign.code,
+        limit=per_sign,
+        message=_("This sign has received many reports; please try again later."),
+    )
 
 
 def submit(
@@ -108,9 +99,8 @@ def submit(
         raise Invalid(_("This sign is no longer in use."))
     if category not in sign.categories.all():
         raise Invalid(_("Choose one of the sign's categories."))
-    client = client_id(address)
     with transaction.atomic():
-        _check_rate(client, sign)
+        _check_rate(address, sign)
         matter = actions.report_matter(
             actions.MatterInput(
                 category=category,
@@ -127,7 +117,6 @@ def submit(
             actor=f"public:sign:{sign.code}",
         )
         Matter.objects.filter(pk=matter.pk).update(handling_unit=sign.receiving_unit)
-        PublicSubmission.objects.create(client=client, sign=sign)
     return Matter.objects.get(pk=matter.pk)
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.accounts import roles
+from gridgov.core import ratelimit
 from gridgov.core.errors import ActionError, NotFound
 from gridgov.core.scoping import get_visible
 from gridgov.core.views import chosen, role_required
@@ -43,14 +44,6 @@ class PublicReportForm(forms.Form):
         self.fields["category"].queryset = sign.categories.filter(active=True)
 
 
-def _client_address(request) -> str:
-    if getattr(settings, "GRIDGOV_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def sign_page(request, code):
     sign = Sign.objects.filter(code=code, active=True).select_related("region").first()
     if sign is None:
@@ -75,7 +68,7 @@ def sign_page(request, code):
                     d["description"],
                     files,
                     d["contact"],
-                    _client_address(request),
+                    ratelimit.client_address(request),
                     attributes,
                 )
             except ActionError as exc:

@@ -1,0 +1,71 @@
+"""One way to limit how often something may happen: events counted in a sliding window,
+kept in the database so that several app servers count together.
+
+    ratelimit.hit("reveal", f"user:{user.pk}", limit=20, window=HOUR)   # raises TooMany
+
+`allowed()` asks without counting; `hit()` counts and refuses once `limit` events already
+lie in the window. Keys are opaque strings; a client address is kept only as an HMAC
+(`address_key`). `gridgov sweep` deletes events older than a day (`purge`)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .errors import TooMany
+from .models import RateEvent
+
+HOUR = datetime.timedelta(hours=1)
+KEEP = datetime.timedelta(days=1)
+
+
+def client_address(request) -> str:
+    """The client's address: the first X-Forwarded-For hop behind a trusted proxy
+    (GRIDGOV_TRUST_X_FORWARDED_FOR), otherwise REMOTE_ADDR."""
+    if getattr(settings, "GRIDGOV_TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def address_key(address: str) -> str:
+    """An HMAC of a client address: enough to count by, never the address itself."""
+    return hmac.new(
+        settings.SECRET_KEY.encode(), (address or "?").encode(), hashlib.sha256
+    ).hexdigest()[:32]
+
+
+def count(scope: str, key: str, window: datetime.timedelta) -> int:
+    since = timezone.now() - window
+    return RateEvent.objects.filter(scope=scope, key=key[:64], at__gte=since).count()
+
+
+def allowed(scope: str, key: str, *, limit: int, window: datetime.timedelta = HOUR) -> bool:
+    return count(scope, key, window) < limit
+
+
+def hit(
+    scope: str,
+    key: str,
+    *,
+    limit: int,
+    window: datetime.timedelta = HOUR,
+    message: str | None = None,
+) -> int:
+    """Counts one event; TooMany (429) when `limit` events already lie in the window, and
+    then nothing is counted. Returns how many events the window holds now."""
+    used = count(scope, key, window)
+    if used >= limit:
+        raise TooMany(message or _("Too many requests; please try again later."))
+    RateEvent.objects.create(scope=scope[:32], key=key[:64])
+    return used + 1
+
+
+def purge(older_than: datetime.timedelta = KEEP) -> int:
+    return RateEvent.objects.filter(at__lt=timezone.now() - older_than).delete()[0]
