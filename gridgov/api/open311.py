@@ -14,10 +14,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from gridgov.core import parsing
 from gridgov.core.errors import ActionError
 from gridgov.core.idempotency import run_once
 from gridgov.core.models import ApiClient
@@ -233,14 +233,9 @@ def _attributes(post) -> dict:
     return out
 
 
-def _float(post, name):
-    raw = post.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return float(raw)
-    except ValueError:
-        raise Open311Error(400, _("%(name)s is not a number.") % {"name": name}) from None
+def _coordinate(post, name):
+    read = parsing.latitude if name == "lat" else parsing.longitude
+    return read(post.get(name, ""), name, required=False)
 
 
 def _client(post) -> ApiClient:
@@ -274,7 +269,7 @@ def _create(request, client: ApiClient):
             if post.get("service_code")
             else _("service_code is required."),
         )
-    lat, lon = _float(post, "lat"), _float(post, "long")
+    lat, lon = _coordinate(post, "lat"), _coordinate(post, "long")
     region = None
     if lat is None or lon is None:
         region = _place_by_address(post.get("address_string", ""))
@@ -366,17 +361,7 @@ def _search(params):
 
 
 def _date(raw, name):
-    if not raw:
-        return None
-    value = parse_datetime(raw.replace(" ", "+")) if "T" in raw else None
-    if value is None:
-        try:
-            value = datetime.datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "+"))
-        except ValueError:
-            raise Open311Error(400, _("%(name)s is not a W3C date.") % {"name": name}) from None
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
+    return parsing.moment(raw, name, required=False)
 
 
 @_view

@@ -1,6 +1,8 @@
 import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from gridgov.core.parsing import Id, text_of
 
 
 class ErrorOut(Schema):
@@ -57,14 +59,14 @@ class ResidentOut(Schema):
 
 
 class ResidentIn(Schema):
-    region_code: str
-    name: str
-    id_number: str
-    phone: str = ""
-    household_id: int | None = None
-    ethnicity: str = ""
-    relation: str = ""
-    special_groups: list[str] = []
+    region_code: text_of(24)
+    name: text_of(64)
+    id_number: text_of(18)
+    phone: text_of(20) = ""
+    household_id: Id | None = None
+    ethnicity: text_of(16) = ""
+    relation: text_of(16) = ""
+    special_groups: list[text_of(32)] = Field(default=[], max_length=20)
 
 
 class RevealIn(Schema):
@@ -85,10 +87,10 @@ class HouseholdOut(Schema):
 
 
 class HouseholdIn(Schema):
-    region_code: str
-    number: str
-    address: str = ""
-    kind: str = "resident"
+    region_code: text_of(24)
+    number: text_of(32)
+    address: text_of(200) = ""
+    kind: text_of(16) = "resident"
 
 
 class UnitOut(Schema):
@@ -101,23 +103,23 @@ class UnitOut(Schema):
 
 
 class UnitIn(Schema):
-    region_code: str
-    name: str
-    kind: str
-    credit_code: str = ""
-    address: str = ""
-    contact_name: str = ""
-    contact_phone: str = ""
+    region_code: text_of(24)
+    name: text_of(100)
+    kind: text_of(16)
+    credit_code: text_of(18) = ""
+    address: text_of(200) = ""
+    contact_name: text_of(64) = ""
+    contact_phone: text_of(20) = ""
 
 
 class SponsorIn(Schema):
-    unit_id: int | None
+    unit_id: Id | None
 
 
 class StaffingIn(Schema):
-    username: str
-    role: str
-    region_code: str
+    username: text_of(150)
+    role: text_of(32)
+    region_code: text_of(24)
 
 
 class StaffingOut(Schema):

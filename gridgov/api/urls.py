@@ -31,10 +31,40 @@ def action_error(request, exc: ActionError):
     )
 
 
+def _message(error: dict) -> str:
+    """pydantic's English message for one field, said in the user's language."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind == "string_too_long":
+        return _("At most %(n)d characters.") % {"n": ctx.get("max_length", 0)}
+    if kind == "string_too_short":
+        return _("At least %(n)d characters.") % {"n": ctx.get("min_length", 0)}
+    if kind == "too_long":
+        return _("At most %(n)d items.") % {"n": ctx.get("max_length", 0)}
+    if kind.startswith("int_"):
+        return _("Type a whole number with the digits 0–9.")
+    if kind.startswith("float_") or kind == "finite_number":
+        return _("Type a finite number with the digits 0–9.")
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("At least %(n)s.") % {"n": ctx.get("ge", ctx.get("gt", ""))}
+    if kind in ("less_than_equal", "less_than"):
+        return _("At most %(n)s.") % {"n": ctx.get("le", ctx.get("lt", ""))}
+    if kind.startswith("date"):
+        return _("Write a date that exists, as YYYY-MM-DD.")
+    if kind.startswith("bool"):
+        return _("Give true or false.")
+    if kind == "string_type":
+        return _("Give text.")
+    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
+        return _("This part of the request has the wrong shape.")
+    return error.get("msg", "")
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
     errors = [
-        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message": e.get("msg", "")}
+        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message": _message(e)}
         for e in exc.errors
     ]
     return api.create_response(

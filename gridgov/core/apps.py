@@ -7,6 +7,17 @@ class CoreConfig(AppConfig):
     verbose_name = "gridgov core"
 
     def ready(self):
+        from django.db.models.signals import pre_save
+
         from . import sweep
 
+        pre_save.connect(_check_columns, dispatch_uid="gridgov-check-columns")
         sweep.register("ratelimit", sweep._purge_rate_events)
+
+
+def _check_columns(sender, instance, raw=False, **kwargs):
+    """Every gridgov model's text and numbers fit their columns before any save."""
+    if not raw and sender.__module__.startswith("gridgov."):
+        from .parsing import check_columns
+
+        check_columns(instance)

@@ -39,9 +39,10 @@ def chosen(queryset, raw, message: str = ""):
     """The row a form field names by its id, from `queryset` (already scoped): NotFound for
     a word, a number not there, or a row outside the queryset — never a server error."""
     from gridgov.core.errors import NotFound
+    from gridgov.core.parsing import pk
 
-    raw = str(raw or "").strip()
-    found = queryset.filter(pk=int(raw)).first() if raw.isdigit() else None
+    key = pk(raw)
+    found = queryset.filter(pk=key).first() if key is not None else None
     if found is None:
         raise NotFound(message or _("Not found."))
     return found
@@ -72,7 +73,7 @@ def audit_list(request):
         raise PermissionDenied(_("Your role may not read the audit trail."))
     qs = visible_audit(request.user).select_related("actor")
     action = request.GET.get("action", "")
-    if action.isdigit():
+    if action in {str(a) for a in AuditAction.values}:
         qs = qs.filter(action=int(action))
     who = request.GET.get("actor", "").strip()
     if who:

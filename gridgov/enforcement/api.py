@@ -4,16 +4,18 @@ campaigns — the same actions and scoping as the pages. Money is integer fen.""
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from gridgov.accounts import roles
 from gridgov.api.paging import page_of
 from gridgov.core.errors import Invalid, NotFound
+from gridgov.core.parsing import Day, Fen, Id, text_of
 from gridgov.core.scoping import get_visible
 from gridgov.core.validators import check_period
 
@@ -34,11 +36,11 @@ def _reader(user) -> list[str]:
 
 
 class PartyIn(Schema):
-    role: str
-    name: str
-    kind: str = "person"
-    id_number: str = ""
-    phone: str = ""
+    role: text_of(12)
+    name: text_of(100)
+    kind: text_of(12) = "person"
+    id_number: text_of(18) = ""
+    phone: text_of(20) = ""
 
 
 class PartyOut(Schema):
@@ -50,16 +52,16 @@ class PartyOut(Schema):
 
 
 class CaseIn(Schema):
-    court: str
-    number: str
-    kind: str
-    applicant: str = ""
-    respondent: str = ""
-    parties: list[PartyIn] | None = None
-    amount_fen: int
-    filed_on: datetime.date
-    basis: str = ""
-    basis_kind: str = "litigation"
+    court: text_of(16)
+    number: text_of(64)
+    kind: text_of(20)
+    applicant: text_of(100) = ""
+    respondent: text_of(100) = ""
+    parties: Annotated[list[PartyIn], Field(max_length=50)] | None = None
+    amount_fen: Fen
+    filed_on: Day
+    basis: text_of(200) = ""
+    basis_kind: text_of(20) = "litigation"
 
 
 class CaseOut(Schema):
@@ -88,16 +90,16 @@ class CasePage(Schema):
 
 
 class StepIn(Schema):
-    reason: str = ""
-    closure_type: str = ""
-    on: datetime.date | None = None
+    reason: text_of(200) = ""
+    closure_type: text_of(20) = ""
+    on: Day | None = None
 
 
 class RecoveryIn(Schema):
-    amount_fen: int
-    means: str
-    on: datetime.date | None = None
-    note: str = ""
+    amount_fen: Fen
+    means: text_of(16)
+    on: Day | None = None
+    note: text_of(200) = ""
 
 
 class RecoveryOut(Schema):
@@ -296,7 +298,7 @@ def _campaign_out(c: Campaign) -> dict:
 
 
 class CodeIn(Schema):
-    amount_due_fen: int
+    amount_due_fen: Fen
 
 
 class CodeOut(Schema):
@@ -306,8 +308,8 @@ class CodeOut(Schema):
 
 
 class PayoutIn(Schema):
-    payee: int
-    amount_fen: int
+    payee: Id
+    amount_fen: Fen
 
 
 class PayoutOut(Schema):
@@ -319,12 +321,12 @@ class PayoutOut(Schema):
 
 
 class AssignIn(Schema):
-    court: str
-    reason: str
+    court: text_of(16)
+    reason: text_of(200)
 
 
 class TagIn(Schema):
-    cases: list[int]
+    cases: Annotated[list[Id], Field(max_length=1000)]
 
 
 def payout_out(p) -> dict:
@@ -399,8 +401,8 @@ def tag(request, code: str, payload: TagIn):
 
 
 class ExtensionIn(Schema):
-    days: int
-    reason: str
+    days: Annotated[int, Field(ge=1, le=366)]
+    reason: text_of(200)
 
 
 class ExtensionOut(Schema):
@@ -440,9 +442,9 @@ def approve_extension(request, pk: int, ext_id: int):
 
 
 class PayeeIn(Schema):
-    holder: str
-    bank: str
-    account_no: str
+    holder: text_of(64)
+    bank: text_of(64)
+    account_no: text_of(40)
 
 
 class PayeeOut(Schema):

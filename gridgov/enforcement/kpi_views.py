@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.accounts import roles
+from gridgov.core import parsing
 from gridgov.core.errors import Invalid, NotFound
-from gridgov.core.validators import check_period
+from gridgov.core.validators import FIRST_YEAR, LAST_YEAR, check_period
 from gridgov.core.views import role_required
 
 from . import kpis
@@ -99,12 +100,12 @@ def dashboard(request):
     g = request.GET
     error = None
     try:
-        if g.get("year", "").isdigit():
-            year = int(g["year"])
+        if g.get("year", "").strip():
+            year = parsing.integer(g["year"], minimum=FIRST_YEAR, maximum=LAST_YEAR)
             start, end = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), today)
         else:
-            start = datetime.date.fromisoformat(g.get("start") or f"{today.year}-01-01")
-            end = datetime.date.fromisoformat(g.get("end") or today.isoformat())
+            start = parsing.day(g.get("start") or f"{today.year}-01-01")
+            end = parsing.day(g.get("end") or today.isoformat())
         check_period(start, end, ten_years_at_most=True)
     except (ValueError, Invalid):
         error = _("Give a start date and an end date after it (at most ten years).")

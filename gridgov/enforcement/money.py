@@ -2,16 +2,14 @@
 
 from django.utils.translation import gettext as _
 
+from gridgov.core import parsing
 from gridgov.core.errors import Invalid
 
 
 def parse_yuan(raw: str) -> int:
-    """ "1,234.56" → 123456; Invalid for anything else (negatives, three decimals, words)."""
-    text = (raw or "").strip().replace(",", "")
-    yuan, _dot, fen = text.partition(".")
-    if not yuan.isdigit() or (fen and (not fen.isdigit() or len(fen) > 2)):
-        raise Invalid(_("An amount is yuan with at most two decimals, e.g. 1234.56."))
-    return int(yuan) * 100 + int((fen or "0").ljust(2, "0"))
+    """ "1,234.56" → 123456; Invalid for anything else (negatives, three decimals, words,
+    digits other than 0–9): the shared parser's rule."""
+    return parsing.yuan(raw)
 
 
 def format_yuan(fen: int) -> str:
@@ -21,7 +19,7 @@ def format_yuan(fen: int) -> str:
     return f"{sign}{yuan:,}.{cents:02d}"
 
 
-MAX_FEN = 10**15  # ten trillion yuan: above any case, well inside a 64-bit column
+MAX_FEN = parsing.MAX_FEN
 
 
 def is_fen(value, *, zero_ok: bool = False) -> bool:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from gridgov.accounts import roles
 from gridgov.accounts.roles import Role
+from gridgov.core import parsing
 from gridgov.core.errors import ActionError, Invalid, NotFound
 from gridgov.core.scoping import get_visible
 from gridgov.core.views import chosen, history_context, paginate, role_required
@@ -69,7 +70,7 @@ def case_list(request):
     if state in CaseState.values:
         qs = qs.filter(state=state)
     q = request.GET.get("q", "").strip()
-    if q and len(q) == 18 and q[:17].isdigit():
+    if q and len(q) == 18 and q[:17].isascii() and q[:17].isdigit():
         qs = parties.cases_of(qs, q)  # exact ID number or credit code, by blind index
     elif q:
         qs = qs.filter(Q(number__contains=q) | Q(parties__name=q)).distinct()
@@ -161,10 +162,8 @@ def case_action(request, pk, name):
             shown = parties.reveal(party, actor=request.user, reason=p.get("reason", ""))
             return case_page(request, pk, revealed={"party": party.pk, **shown})
         elif name == "extend":
-            days = p.get("days", "")
-            if not days.isdigit():
-                raise Invalid(_("Give the number of days (1–366) and the reason."))
-            cases.request_extension(case, int(days), p.get("reason", ""), actor=request.user)
+            days = parsing.integer(p.get("days", ""), _("days"), minimum=1, maximum=366)
+            cases.request_extension(case, days, p.get("reason", ""), actor=request.user)
         elif name == "approve_extension":
             ext = chosen(case.extensions.all(), p.get("extension"))
             cases.approve_extension(ext, actor=request.user)
@@ -394,10 +393,7 @@ def file_page(request):
 
 
 def _date(raw: str) -> datetime.date:
-    try:
-        day = datetime.date.fromisoformat(raw.strip())
-    except ValueError:
-        raise Invalid(_("Give the date as YYYY-MM-DD.")) from None
+    day = parsing.day(raw, _("date"))
     if day > timezone.localdate():
         raise Invalid(_("The date cannot be in the future."))
     return day

@@ -39,7 +39,7 @@ def add_payee(case: EnforcementCase, holder: str, bank: str, account_no: str, *,
     account_no = "".join(account_no.split())
     if (
         not (holder.strip() and bank.strip())
-        or not account_no.isdigit()
+        or not (account_no.isascii() and account_no.isdigit())
         or not (8 <= len(account_no) <= 30)
     ):
         raise Invalid(_("Give the holder, the bank and an account number of 8 to 30 digits."))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -13,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.accounts import roles
-from gridgov.core import audit, crypto
+from gridgov.core import audit, crypto, parsing
 from gridgov.core.actions import check_write, is_user
 from gridgov.core.errors import Invalid
 from gridgov.core.models import AuditAction, bump_counter
@@ -44,9 +43,9 @@ def clean_attributes(category: Category, values: dict) -> tuple[dict, list[dict]
         kind = spec.get("type", FieldType.TEXT)
         try:
             if kind == FieldType.NUMBER:
-                clean[code] = float(raw)
+                clean[code] = parsing.decimal(raw, code)
             elif kind == FieldType.DATE:
-                clean[code] = datetime.date.fromisoformat(str(raw)).isoformat()
+                clean[code] = parsing.day(raw, code).isoformat()
             elif kind == FieldType.CHOICE:
                 if str(raw) not in spec.get("choices", []):
                     raise ValueError
@@ -58,7 +57,9 @@ def clean_attributes(category: Category, values: dict) -> tuple[dict, list[dict]
                     raise ValueError
                 clean[code] = items
             else:
-                clean[code] = str(raw)[:500]
+                clean[code] = parsing.text(raw, code, max_length=500, multiline=True)
+        except Invalid as exc:
+            errors.extend(exc.errors)
         except (TypeError, ValueError):
             errors.append({"field": code, "message": _("Not a valid value for this field.")})
     return clean, errors
@@ -114,13 +115,27 @@ def locate_place(data: MatterInput) -> Region:
     return Region.objects.get(code=code)
 
 
-def report_matter(data: MatterInput, *, actor) -> Matter:
-    """Records a reported matter. Staff and grid forces report in their own scope; the
-    system (public intake) reports anywhere. The reporter is the actor."""
+def _clean_input(data: MatterInput) -> None:
+    """The shared checks of every way in (page, API, Open311, public sign): text within its
+    column, coordinates finite and on the globe even beside a chosen place."""
     if not (data.description or "").strip():
         raise Invalid(
             _("Describe the matter."), errors=[{"field": "description", "message": _("Required.")}]
         )
+    data.description = parsing.text(
+        data.description, "description", max_length=5000, multiline=True
+    )
+    data.address = parsing.text(data.address, "address", max_length=200)
+    data.contact = parsing.text(data.contact, "contact", max_length=64)
+    data.media_url = parsing.text(data.media_url, "media_url", max_length=500)
+    data.lat = parsing.latitude(data.lat, "lat", required=False)
+    data.lon = parsing.longitude(data.lon, "lon", required=False)
+
+
+def report_matter(data: MatterInput, *, actor) -> Matter:
+    """Records a reported matter. Staff and grid forces report in their own scope; the
+    system (public intake) reports anywhere. The reporter is the actor."""
+    _clean_input(data)
     if not data.category.active:
         raise Invalid(_("This category is no longer in use."))
     if data.priority not in Priority.values:
@@ -152,13 +167,13 @@ def report_matter(data: MatterInput, *, actor) -> Matter:
             region_path=region.path,
             lat=data.lat,
             lon=data.lon,
-            address=data.address[:200],
-            description=data.description.strip()[:5000],
+            address=data.address,
+            description=data.description,
             attributes=attributes,
-            media_url=data.media_url[:500],
+            media_url=data.media_url,
             reporter=actor if is_user(actor) else None,
-            contact_enc=crypto.encrypt(data.contact.strip()),
-            contact_masked=crypto.mask_phone(data.contact.strip()) if data.contact else "",
+            contact_enc=crypto.encrypt(data.contact),
+            contact_masked=crypto.mask_phone(data.contact) if data.contact else "",
             priority=data.priority,
             handling_unit=None,
             receipt=_new_receipt(),

@@ -1,13 +1,15 @@
 """JSON API for matters: the same worklist, actions and scoping as the pages."""
 
 import datetime
+from typing import Annotated
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from gridgov.api.paging import page_of
 from gridgov.core.errors import Invalid
 from gridgov.core.idempotency import run_once
+from gridgov.core.parsing import Count, Day, Id, Lat, Lon, text_of
 from gridgov.core.scoping import get_visible
 from gridgov.core.validators import check_period
 from gridgov.people.models import Unit
@@ -21,13 +23,13 @@ router = Router(tags=["matters"])
 
 
 class MatterIn(Schema):
-    category: str
-    description: str
-    place: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    address: str = ""
-    priority: int = 2
+    category: text_of(32)
+    description: text_of(5000)
+    place: text_of(24) | None = None
+    lat: Lat | None = None
+    lon: Lon | None = None
+    address: text_of(200) = ""
+    priority: Annotated[int, Field(ge=1, le=4)] = 2
     attributes: dict = {}
 
 
@@ -56,14 +58,14 @@ class MatterPage(Schema):
 
 
 class TransitionIn(Schema):
-    version: int | None = None
-    note: str = ""
-    reason: str = ""
-    unit_id: int | None = None
-    until: datetime.date | None = None
-    rating: int | None = None
-    duplicate_of: str | None = None
-    priority: int | None = None
+    version: Count | None = None
+    note: text_of(2000) = ""
+    reason: text_of(2000) = ""
+    unit_id: Id | None = None
+    until: Day | None = None
+    rating: Annotated[int, Field(ge=1, le=5)] | None = None
+    duplicate_of: text_of(24) | None = None
+    priority: Annotated[int, Field(ge=1, le=4)] | None = None
 
 
 def matter_out(m: Matter, user) -> dict:

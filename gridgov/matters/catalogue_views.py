@@ -1,4 +1,3 @@
-import datetime
 import json
 
 from django.contrib import messages
@@ -8,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.accounts import roles
+from gridgov.core import parsing
 from gridgov.core.errors import ActionError
 from gridgov.core.views import role_required
 from gridgov.people.models import Unit, UnitKind
@@ -34,13 +34,15 @@ def categories(request):
             error = _("Extra fields must be JSON.")
         else:
             try:
-                unit = Unit.objects.filter(pk=p.get("default_unit") or 0).first()
+                unit = Unit.objects.filter(pk=parsing.pk(p.get("default_unit")) or 0).first()
                 catalogue.save_category(
                     code=p.get("code", ""),
                     name=p.get("name", ""),
                     name_en=p.get("name_en", ""),
                     group=p.get("group", ""),
-                    deadline_days=int(p.get("deadline_days") or 0),
+                    deadline_days=parsing.integer(
+                        p.get("deadline_days"), _("deadline"), minimum=1, maximum=365
+                    ),
                     default_unit=unit,
                     fields=fields,
                     public=bool(p.get("public")),
@@ -77,7 +79,7 @@ def calendar_page(request):
     error = None
     if request.method == "POST":
         try:
-            day = datetime.date.fromisoformat(request.POST.get("date", ""))
+            day = parsing.day(request.POST.get("date", ""), _("date"))
             catalogue.save_day(
                 day,
                 request.POST.get("kind", ""),
@@ -108,9 +110,7 @@ def calendar_page(request):
 def calendar_remove(request, day):
     _admin(request)
     try:
-        catalogue.remove_day(datetime.date.fromisoformat(day), actor=request.user)
-    except ValueError:
-        messages.error(request, _("Not a valid date."))
+        catalogue.remove_day(parsing.day(day, _("date")), actor=request.user)
     except ActionError as exc:
         messages.error(request, exc.message)
     return redirect("matters:calendar")

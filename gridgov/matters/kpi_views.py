@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.accounts import roles
+from gridgov.core import parsing
 from gridgov.core.errors import Invalid
 from gridgov.core.validators import check_period
 from gridgov.core.views import role_required
@@ -21,8 +22,8 @@ def kpi_page(request):
     today = timezone.localdate()
     error = None
     try:
-        start = datetime.date.fromisoformat(request.GET.get("start") or f"{today:%Y-%m}-01")
-        end = datetime.date.fromisoformat(request.GET.get("end") or today.isoformat())
+        start = parsing.day(request.GET.get("start") or f"{today:%Y-%m}-01")
+        end = parsing.day(request.GET.get("end") or today.isoformat())
         check_period(start, end)
     except ValueError:
         error = _("Give a start date and an end date after it.")

@@ -14,7 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from gridgov.accounts import roles
-from gridgov.core.errors import ActionError, Invalid, NotFound
+from gridgov.core import parsing
+from gridgov.core.errors import ActionError, NotFound
 from gridgov.core.scoping import get_visible
 from gridgov.core.views import paginate, role_required
 from gridgov.people.models import Unit, UnitKind
@@ -40,8 +41,8 @@ def meetings(request):
             raise PermissionDenied(_("Your role may not call meetings."))
         try:
             region = get_visible(Region.objects, request.user, code=request.POST.get("region"))
-            tier = int(request.POST.get("tier", "0"))
-            held_on = datetime.date.fromisoformat(request.POST.get("held_on", ""))
+            tier = parsing.integer(request.POST.get("tier", ""), "tier", minimum=0, maximum=9)
+            held_on = parsing.day(request.POST.get("held_on", ""), "held_on")
             meeting = escalation.call_meeting(region, tier, held_on, actor=request.user)
         except (ValueError, TypeError):
             error = _("Choose a street, a kind of meeting and a date.")
@@ -110,12 +111,9 @@ def resolve(request, pk, item_id):
     if item is None:
         raise NotFound(_("Not found."))
     try:
-        ids = [int(i) for i in request.POST.getlist("units") if i.isdigit()]
+        ids = [k for k in map(parsing.pk, request.POST.getlist("units")) if k is not None]
         units = sorted(Unit.objects.filter(pk__in=ids), key=lambda u: ids.index(u.pk))
-        try:
-            new_deadline = datetime.date.fromisoformat(request.POST.get("new_deadline", ""))
-        except ValueError:
-            raise Invalid(_("Not a valid date.")) from None
+        new_deadline = parsing.day(request.POST.get("new_deadline", ""), "new_deadline")
         escalation.resolve_item(
             item,
             units=units,

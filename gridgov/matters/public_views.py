@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.accounts import roles
-from gridgov.core import ratelimit
+from gridgov.core import parsing, ratelimit
 from gridgov.core.errors import ActionError, NotFound
 from gridgov.core.scoping import get_visible
 from gridgov.core.views import chosen, role_required
@@ -147,7 +147,7 @@ def signs(request):
         try:
             region = get_visible(Region.objects, request.user, code=p.get("grid", ""))
             unit = chosen(Unit.objects.all(), p.get("unit"), _("No such unit."))
-            lat, lon = float(p.get("lat", "")), float(p.get("lon", ""))
+            lat, lon = parsing.latitude(p.get("lat")), parsing.longitude(p.get("lon"))
             cats = Category.objects.filter(code__in=p.getlist("categories"))
             sign = public.create_sign(
                 p.get("code", ""),
@@ -159,8 +159,6 @@ def signs(request):
                 unit,
                 actor=request.user,
             )
-        except ValueError:
-            error = _("Latitude and longitude are numbers.")
         except ActionError as exc:
             error = exc.message
         else:

@@ -1,5 +1,3 @@
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -7,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.accounts import roles
+from gridgov.core import parsing
 from gridgov.core.errors import ActionError, Invalid, NotFound
 from gridgov.core.scoping import get_visible
 from gridgov.core.views import history_context, paginate, role_required
@@ -176,19 +175,16 @@ def _fields_from_post(request, name: str) -> dict:
     if request.FILES.getlist("photos"):
         fields["photos"] = request.FILES.getlist("photos")
     if name == "dispatch" and post.get("unit"):
-        unit = Unit.objects.filter(pk=post["unit"]).first() if post["unit"].isdigit() else None
+        unit = Unit.objects.filter(pk=parsing.pk(post["unit"]) or 0).first()
         if unit is None:
             raise Invalid(_("No such unit."))
         fields["unit"] = unit
     if name == "request_extension" and post.get("until"):
-        try:
-            fields["until"] = datetime.date.fromisoformat(post["until"])
-        except ValueError:
-            raise Invalid(_("Not a valid date.")) from None
+        fields["until"] = parsing.day(post["until"], "until")
     if name == "evaluate" and post.get("rating"):
-        fields["rating"] = post["rating"]
-    if name == "register" and post.get("priority", "").isdigit():
-        fields["priority"] = int(post["priority"])
+        fields["rating"] = parsing.integer(post["rating"], "rating", minimum=1, maximum=5)
+    if name == "register" and post.get("priority", "").strip():
+        fields["priority"] = parsing.integer(post["priority"], "priority", minimum=0, maximum=9)
     if name == "merge" and post.get("duplicate_of"):
         target = Matter.objects.visible_to(request.user).filter(code=post["duplicate_of"]).first()
         if target is None:
@@ -208,7 +204,7 @@ def act(request, code, name):
             matter,
             name,
             actor=request.user,
-            version=int(version) if version.isdigit() else None,
+            version=parsing.integer(version, "version", minimum=0, required=False),
             **fields,
         )
     except ActionError as exc:
@@ -271,14 +267,9 @@ def record_mediation(request, code):
     )
     p = request.POST
     try:
-        try:
-            held_on = datetime.date.fromisoformat(p.get("held_on", ""))
-            follow = (
-                datetime.date.fromisoformat(p["follow_up_on"]) if p.get("follow_up_on") else None
-            )
-        except ValueError:
-            raise Invalid(_("Not a valid date.")) from None
-        ids = [int(i) for i in p.getlist("mediators") if i.isdigit()]
+        held_on = parsing.day(p.get("held_on", ""), "held_on")
+        follow = parsing.day(p.get("follow_up_on", ""), "follow_up_on", required=False)
+        ids = [k for k in map(parsing.pk, p.getlist("mediators")) if k is not None]
         disputes.record_session(
             matter,
             held_on=held_on,

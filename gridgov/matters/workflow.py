@@ -19,13 +19,13 @@ from django.utils.translation import gettext_lazy
 
 from gridgov.accounts import roles
 from gridgov.accounts.roles import Role
-from gridgov.core import audit
+from gridgov.core import audit, parsing
 from gridgov.core.actions import is_user
 from gridgov.core.errors import Conflict, Forbidden, Invalid, NotFound
 from gridgov.core.models import AuditAction
 
 from . import calendar
-from .models import OPEN_STATES, Matter, MatterEvent, State
+from .models import OPEN_STATES, Matter, MatterEvent, Priority, State
 
 R = Role
 STAFF = frozenset({R.SYSTEM_ADMIN, R.OPERATOR, R.STREET_STAFF, R.COMMUNITY_STAFF})
@@ -232,14 +232,18 @@ def transition(matter: Matter, name: str, *, actor, version: int | None = None, 
         raise Conflict(_("Someone else changed this matter meanwhile; reload and try again."))
     now = timezone.now()
     changes: dict = {}
-    note = str(fields.get("note") or fields.get("reason") or "")[:2000]
+    note = parsing.text(
+        fields.get("note") or fields.get("reason") or "", "note", max_length=2000, multiline=True
+    )
     data: dict = {}
 
     if name == "register":
         changes["registered_at"] = now
         changes["deadline"] = calendar.deadline_after(now, matter.category.deadline_days)
         if fields.get("priority"):
-            changes["priority"] = int(fields["priority"])
+            if fields["priority"] not in Priority.values:
+                raise Invalid(_("Unknown priority."))
+            changes["priority"] = fields["priority"]
     elif name == "dispatch":
         unit = fields["unit"]
         changes["handling_unit_id"] = unit.pk
