@@ -59,6 +59,7 @@ class TransitionIn(Schema):
     version: int | None = None
     note: str = ""
     reason: str = ""
+    public_note: str = ""  # for the reporter, shown publicly (reject, merge, close)
     unit_id: int | None = None
     until: datetime.date | None = None
     rating: int | None = None
@@ -159,6 +160,7 @@ def act(request, code: str, name: str, payload: TransitionIn):
         for k, v in {
             "note": payload.note,
             "reason": payload.reason,
+            "public_note": payload.public_note,
             "until": payload.until,
             "rating": payload.rating,
             "priority": payload.priority,
