@@ -1,7 +1,9 @@
 """Open311 GeoReport v2 at /open311/v2/ (http://wiki.open311.org/GeoReport_v2), in JSON and
 XML. Services are the categories the public may report; a service request is a matter.
-Submitting needs an api_key (gridgov create-open311-client); reading does not, and shows no
-personal data. Errors use the specification's format: [{"code": 400, "description": "…"}].
+Submitting needs an api_key (gridgov create-open311-client); reading does not, and shows only
+what the public itself reported, in categories that are public and not sensitive
+(Matter.objects.for_public), with public fields only. Errors use the specification's format:
+[{"code": 400, "description": "…"}].
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +24,8 @@ from gridgov.core import parsing
 from gridgov.core.errors import ActionError
 from gridgov.core.idempotency import run_once
 from gridgov.core.models import ApiClient
-from gridgov.matters import actions
+from gridgov.core.redact import redact_numbers
+from gridgov.matters import actions, public
 from gridgov.matters.models import OPEN_STATES, Category, Matter, Source
 from gridgov.regions.models import Level, Region
 
@@ -125,7 +129,7 @@ def _view(fn):
 
 
 def _public(code: str | None = None):
-    qs = Category.objects.filter(public=True, active=True)
+    qs = Category.objects.for_public()
     return qs.filter(code=code).first() if code is not None else qs
 
 
@@ -200,15 +204,16 @@ def _status(m: Matter) -> str:
 
 
 def _request_out(m: Matter) -> dict:
-    events = list(m.events.all())  # prefetched by _search, in time order
-    last = events[-1] if events else None
+    """Public fields only: the reporter's own description without phone or ID numbers, a
+    note for the reporter or the fixed text of the state (never an internal note, a reason
+    or a mediation agreement), the responsible unit's name (no handler), no contact."""
     return {
         "service_request_id": m.code,
         "status": _status(m),
-        "status_notes": (last.note if last and _status(m) == "closed" else "") or None,
+        "status_notes": public.public_note(m, m.noted_events),  # prefetched by _search
         "service_name": m.category.name,
         "service_code": m.category.code,
-        "description": m.description,
+        "description": redact_numbers(m.description),
         "agency_responsible": m.handling_unit.name if m.handling_unit else None,
         "service_notice": None,
         "requested_datetime": m.created_at.isoformat(),
@@ -329,9 +334,10 @@ def requests(request, fmt):
 
 def _search(params):
     qs = (
-        Matter.objects.filter(category__public=True)
+        Matter.objects.for_public()
         .select_related("category", "region", "handling_unit")
-        .prefetch_related("events")  # status notes without a query per request
+        # status notes without a query per request
+        .prefetch_related(Prefetch("events", public.public_events(), to_attr="noted_events"))
     )
     ids = [i.strip() for i in params.get("service_request_id", "").split(",") if i.strip()]
     if ids:
@@ -374,7 +380,7 @@ def request_detail(request, request_id, fmt):
 
 @_view
 def token(request, token, fmt):
-    m = Matter.objects.filter(receipt=token.upper()).first()
+    m = Matter.objects.for_public().filter(receipt=token.upper()).first()
     if m is None:
         raise Open311Error(404, _("No such token."))
     return _respond(

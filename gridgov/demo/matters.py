@@ -16,7 +16,7 @@ from gridgov.accounts.roles import Role
 from gridgov.demo.names import person
 from gridgov.matters import disputes, escalation
 from gridgov.matters.actions import MatterInput, report_matter
-from gridgov.matters.models import RUNNING_STATES, Category, Matter, Priority, State
+from gridgov.matters.models import RUNNING_STATES, Category, Matter, Priority, Source, State
 from gridgov.matters.public import create_sign
 from gridgov.matters.workflow import TRANSITIONS, transition
 from gridgov.people.models import Unit
@@ -24,7 +24,11 @@ from gridgov.regions.models import Level, Region
 
 ACTOR = "system:demo"
 
-# code, name, English name, group, default unit, working days, public, extra fields
+# Who may see a category: the public may report it (on signs and Open311); staff only; or
+# sensitive (disputes, vulnerable households, anything about named people: never public).
+PUBLIC, INTERNAL, SENSITIVE = "public", "internal", "sensitive"
+
+# code, name, English name, group, default unit, working days, who sees it, extra fields
 CATEGORIES = [
     (
         "neighbour-dispute",
@@ -33,7 +37,7 @@ CATEGORIES = [
         "dispute",
         "巴宜区司法局",
         10,
-        False,
+        SENSITIVE,
         [
             {
                 "code": "parties",
@@ -44,7 +48,7 @@ CATEGORIES = [
             }
         ],
     ),
-    ("family-dispute", "家庭纠纷", "family dispute", "dispute", "巴宜区司法局", 10, False, []),
+    ("family-dispute", "家庭纠纷", "family dispute", "dispute", "巴宜区司法局", 10, SENSITIVE, []),
     (
         "property-dispute",
         "物业纠纷",
@@ -52,7 +56,7 @@ CATEGORIES = [
         "dispute",
         "巴宜区住房和城乡建设局",
         10,
-        True,
+        SENSITIVE,
         [],
     ),
     (
@@ -62,7 +66,7 @@ CATEGORIES = [
         "hazard",
         "巴宜区消防救援大队",
         3,
-        True,
+        PUBLIC,
         [
             {
                 "code": "blocked_by",
@@ -80,11 +84,11 @@ CATEGORIES = [
         "hazard",
         "巴宜区消防救援大队",
         2,
-        True,
+        PUBLIC,
         [],
     ),
-    ("road-damage", "道路破损", "damaged road", "city", "巴宜区交通运输局", 5, True, []),
-    ("garbage", "垃圾乱堆乱放", "garbage piled up", "city", "巴宜区城市管理局", 3, True, []),
+    ("road-damage", "道路破损", "damaged road", "city", "巴宜区交通运输局", 5, PUBLIC, []),
+    ("garbage", "垃圾乱堆乱放", "garbage piled up", "city", "巴宜区城市管理局", 3, PUBLIC, []),
     (
         "public-order",
         "治安隐患",
@@ -92,7 +96,7 @@ CATEGORIES = [
         "public_order",
         "巴宜区公安分局",
         3,
-        False,
+        SENSITIVE,
         [],
     ),
     (
@@ -102,7 +106,7 @@ CATEGORIES = [
         "public_interest",
         "巴宜区人民检察院",
         5,
-        True,
+        PUBLIC,
         [],
     ),
     (
@@ -112,7 +116,7 @@ CATEGORIES = [
         "public_interest",
         "巴宜区人民检察院",
         1,
-        True,
+        PUBLIC,
         [],
     ),
     (
@@ -122,7 +126,7 @@ CATEGORIES = [
         "public_interest",
         "巴宜区人民检察院",
         5,
-        True,
+        PUBLIC,
         [],
     ),
     (
@@ -132,7 +136,7 @@ CATEGORIES = [
         "public_interest",
         "巴宜区人民检察院",
         5,
-        True,
+        PUBLIC,
         [],
     ),
     (
@@ -142,7 +146,7 @@ CATEGORIES = [
         "request",
         "巴宜区民政局",
         5,
-        True,
+        SENSITIVE,
         [
             {
                 "code": "need",
@@ -196,7 +200,7 @@ PATH = ["register", "dispatch", "accept", "handle", "verify", "close", "evaluate
 def build(district: Region, password_hash: str, rng: random.Random, n: int = 160, log=print):
     units = {u.name: u for u in Unit.objects.filter(name__in=[c[4] for c in CATEGORIES])}
     categories = {}
-    for code, name, name_en, group, unit, days, public, fields in CATEGORIES:
+    for code, name, name_en, group, unit, days, seen_by, fields in CATEGORIES:
         categories[code] = Category.objects.create(
             code=code,
             name=name,
@@ -204,7 +208,8 @@ def build(district: Region, password_hash: str, rng: random.Random, n: int = 160
             group=group,
             default_unit=units.get(unit),
             deadline_days=days,
-            public=public,
+            public=seen_by == PUBLIC,
+            sensitive=seen_by == SENSITIVE,
             fields=fields,
         )
     handlers = {}
@@ -244,15 +249,19 @@ def build(district: Region, password_hash: str, rng: random.Random, n: int = 160
                 pick = rng.choice(f["choices"])
                 attributes[f["code"]] = [pick] if f["type"] == "multi" else pick
         worker = workers[grid.pk]
+        by_public = category.public and i % 3 == 0  # some come from residents' Open311 apps
         matter = report_matter(
             MatterInput(
                 category=category,
                 description=rng.choice(DESCRIPTIONS[code]),
+                source=Source.OPEN311 if by_public else Source.GRID_WORKER,
                 region=grid,
+                lat=round(grid.lat + rng.uniform(-0.001, 0.001), 6) if by_public else None,
+                lon=round(grid.lon + rng.uniform(-0.001, 0.001), 6) if by_public else None,
                 attributes=attributes,
                 priority=rng.choice([Priority.NORMAL] * 4 + [Priority.HIGH]),
             ),
-            actor=worker,
+            actor="open311:demo-app" if by_public else worker,
         )
         target = stages[i % len(stages)]
         community_staff = staff[grid.path[: -Region.steplen]]
@@ -276,6 +285,10 @@ def build(district: Region, password_hash: str, rng: random.Random, n: int = 160
                 fields = {
                     "dispatch": {"unit": category.default_unit},
                     "handle": {"note": "已到现场处置完毕，附处置说明"},
+                    # a note for the reporter now and then; otherwise the fixed text
+                    "close": {"public_note": "已处理完毕，感谢您的反映。"}
+                    if category.public and rng.random() < 0.5
+                    else {},
                     "evaluate": {"rating": rng.choice([4, 5, 5, 5, 3])},
                 }.get(name, {})
                 if name in TRANSITIONS and matter.state in TRANSITIONS[name].sources:

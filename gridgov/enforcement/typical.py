@@ -3,8 +3,6 @@ anonymised. What is published is fixed when it is published."""
 
 from __future__ import annotations
 
-import re
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,16 +12,14 @@ from gridgov.core import audit
 from gridgov.core.actions import is_user
 from gridgov.core.errors import Conflict, Forbidden, Invalid
 from gridgov.core.models import AuditAction
+from gridgov.core.redact import redact_numbers
 
 from .models import CaseState, EnforcementCase, PartyKind, TypicalCase
-
-ID_LIKE = re.compile(r"(?<![0-9A-Z])[0-9A-Z]{17}[0-9X](?![0-9A-Z])")  # ID numbers, credit codes
-PHONE_LIKE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
 
 
 def anonymise(text: str, case: EnforcementCase) -> str:
     """Natural persons' names → 王某 (longest names first, so 王伟伟 is not left as 王某伟);
-    ID numbers, credit codes and phone numbers → ***."""
+    ID numbers, credit codes and phone numbers, however written → *** (core.redact)."""
     persons = sorted(
         (p for p in case.parties.all() if p.kind == PartyKind.PERSON),
         key=lambda p: -len(p.name),
@@ -31,8 +27,7 @@ def anonymise(text: str, case: EnforcementCase) -> str:
     for p in persons:
         if p.name:
             text = text.replace(p.name, p.public_name)
-    text = ID_LIKE.sub("***", text)
-    return PHONE_LIKE.sub("***", text)
+    return redact_numbers(text)
 
 
 def publish(case: EnforcementCase, title: str, summary: str, *, actor) -> TypicalCase:

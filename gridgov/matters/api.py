@@ -61,6 +61,7 @@ class TransitionIn(Schema):
     version: Count | None = None
     note: text_of(2000) = ""
     reason: text_of(2000) = ""
+    public_note: text_of(500) = ""  # for the reporter, shown publicly (reject, merge, close)
     unit_id: Id | None = None
     until: Day | None = None
     rating: Annotated[int, Field(ge=1, le=5)] | None = None
@@ -161,6 +162,7 @@ def act(request, code: str, name: str, payload: TransitionIn):
         for k, v in {
             "note": payload.note,
             "reason": payload.reason,
+            "public_note": payload.public_note,
             "until": payload.until,
             "rating": payload.rating,
             "priority": payload.priority,

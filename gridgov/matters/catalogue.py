@@ -61,10 +61,13 @@ def save_category(
     default_unit=None,
     fields=(),
     public: bool = False,
+    sensitive: bool = False,
     active: bool = True,
     actor,
 ) -> Category:
-    """Creates or updates the category with this code."""
+    """Creates or updates the category with this code (system admins). A sensitive category
+    (about named people or vulnerable households; every dispute category is one) cannot be
+    one the public may report."""
     check_admin(actor)
     code = (code or "").strip()
     if not CODE_RE.match(code):
@@ -75,6 +78,15 @@ def save_category(
         raise Invalid(_("Unknown group."))
     if not isinstance(deadline_days, int) or not 1 <= deadline_days <= 365:
         raise Invalid(_("The deadline is 1 to 365 working days."))
+    if group == CategoryGroup.DISPUTE and not sensitive:
+        raise Invalid(_("A dispute names its parties: mark the category sensitive."))
+    if public and sensitive:
+        raise Invalid(
+            _(
+                "A sensitive category is never shown publicly, so the public cannot report "
+                "it: untick one of the two."
+            )
+        )
     values = {
         "name": name.strip(),
         "name_en": (name_en or name).strip(),
@@ -83,6 +95,7 @@ def save_category(
         "default_unit": default_unit,
         "fields": clean_fields(list(fields)),
         "public": public,
+        "sensitive": sensitive,
         "active": active,
     }
     with transaction.atomic():

@@ -46,6 +46,7 @@ def categories(request):
                     default_unit=unit,
                     fields=fields,
                     public=bool(p.get("public")),
+                    sensitive=bool(p.get("sensitive")),
                     active=bool(p.get("active")),
                     actor=request.user,
                 )

@@ -55,9 +55,20 @@ class FieldType(models.TextChoices):
     MULTI = "multi", _("multiple choice")
 
 
+class CategoryQuerySet(models.QuerySet):
+    def for_public(self):
+        """The categories public channels (Open311 services, QR signs) list and take
+        reports in: public, not sensitive, in use."""
+        return self.filter(public=True, sensitive=False, active=True)
+
+
 class Category(models.Model):
     """A kind of matter. `fields` lists the extra fields the category asks for:
-    [{"code", "label", "label_en", "type", "required", "choices": [...]}]."""
+    [{"code", "label", "label_en", "type", "required", "choices": [...]}].
+
+    A sensitive category (disputes, vulnerable households, anything about named people) is
+    never public: its matters appear on no public channel, and its reporter's receipt says
+    only that the report was received and is being handled."""
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=64)
@@ -74,12 +85,25 @@ class Category(models.Model):
     deadline_days = models.PositiveSmallIntegerField(_("deadline (working days)"), default=5)
     fields = models.JSONField(_("extra fields"), default=list, blank=True)
     public = models.BooleanField(_("the public may report it"), default=False)
+    sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_("about named people or vulnerable households: never shown publicly"),
+    )
     active = models.BooleanField(_("active"), default=True)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["group", "code"]
         verbose_name = _("category")
         verbose_name_plural = _("categories")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(public=True, sensitive=True),
+                name="sensitive_category_not_public",
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -121,6 +145,11 @@ class Source(models.TextChoices):
     MEETING = "meeting", _("meeting")
 
 
+# What the public itself reported: the only matters public channels list. A report by staff
+# (a grid worker's patrol, a hotline call typed in) may name the household it is about.
+PUBLIC_SOURCES = (Source.PUBLIC_SIGN, Source.OPEN311)
+
+
 class Priority(models.IntegerChoices):
     LOW = 1, _("low")
     NORMAL = 2, _("normal")
@@ -159,6 +188,13 @@ class MatterQuerySet(ScopedQuerySet):
 
     def open(self):
         return self.filter(state__in=OPEN_STATES)
+
+    def for_public(self):
+        """The matters public channels (Open311 GET) may show: reported by the public, in
+        a category the public may report that is not sensitive."""
+        return self.filter(
+            source__in=PUBLIC_SOURCES, category__public=True, category__sensitive=False
+        )
 
     def awaiting(self, user):
         """Matters in a state where one of the user's roles has a step to take, derived
@@ -312,7 +348,9 @@ class MatterEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_label = models.CharField(max_length=150)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True)  # internal: staff only
+    # written on purpose for the reporter, shown on the receipt page and in Open311
+    public_note = models.TextField(_("note for the reporter (shown publicly)"), blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,11 +1,16 @@
 """Public intake by QR sign: signs, the no-account report page behind each, rate limits,
-and the receipt a reporter follows progress with."""
+the receipt a reporter follows progress with, and what public channels (the receipt page,
+Open311) show of a matter."""
 
 from __future__ import annotations
+
+import dataclasses
+import datetime
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gridgov.core import audit, ratelimit
 from gridgov.core.actions import check_write
@@ -14,7 +19,7 @@ from gridgov.core.models import AuditAction
 from gridgov.regions.models import Level, Region
 
 from . import actions
-from .models import Category, Matter, Sign, Source
+from .models import OPEN_STATES, Category, Matter, MatterEvent, Sign, Source, State
 
 
 def limits() -> tuple[int, int]:
@@ -40,7 +45,8 @@ def create_sign(
     categories = list(categories)
     if region.level != Level.GRID:
         raise Invalid(_("A sign stands in a grid."))
-    if not categories or any(not c.public for c in categories):
+    reportable = set(Category.objects.for_public().values_list("pk", flat=True))
+    if not categories or any(c.pk not in reportable for c in categories):
         raise Invalid(_("Choose categories the public may report."))
     if not (code or "").strip() or not (name or "").strip():
         raise Invalid(_("Name and code are required."))
@@ -97,7 +103,7 @@ def submit(
     stored; the matter goes to the sign's receiving unit."""
     if not sign.active:
         raise Invalid(_("This sign is no longer in use."))
-    if category not in sign.categories.all():
+    if category not in sign.categories.for_public():
         raise Invalid(_("Choose one of the sign's categories."))
     with transaction.atomic():
         _check_rate(address, sign)
@@ -120,9 +126,81 @@ def submit(
     return Matter.objects.get(pk=matter.pk)
 
 
+# What the public reads of a matter's state when staff wrote no note for the reporter.
+FIXED_NOTES = {
+    State.REPORTED: gettext_lazy("Received; waiting to be registered."),
+    State.REGISTERED: gettext_lazy("Registered; to be passed to the responsible unit."),
+    State.DISPATCHED: gettext_lazy("Passed to the responsible unit."),
+    State.IN_HAND: gettext_lazy("Being handled by the responsible unit."),
+    State.HANDLED: gettext_lazy("Handled; the result is being checked."),
+    State.VERIFIED: gettext_lazy("The result has been checked; the matter is to be closed."),
+    State.CLOSED: gettext_lazy("Closed: handled by the responsible unit."),
+    State.EVALUATED: gettext_lazy("Closed: handled by the responsible unit."),
+    State.REJECTED: gettext_lazy("Not taken up as a matter to handle."),
+    State.MERGED: gettext_lazy("Merged with another report of the same problem."),
+}
+
+
+def public_note(matter: Matter, events=None) -> str:
+    """The note public channels show for the matter's state: the newest note for the
+    reporter that staff wrote (only steps into a final state take one, so it always speaks
+    for the current state), or the fixed text of the state. Never an internal note, a
+    reason or a mediation agreement. `events`: the matter's events with a public note, if
+    fetched already."""
+    if events is None:
+        events = matter.events.exclude(public_note="")
+    notes = [e.public_note for e in events if e.public_note]
+    return notes[-1] if notes else str(FIXED_NOTES[State(matter.state)])
+
+
+def public_events():
+    """For prefetching, with `to_attr`, the events public_note() needs."""
+    return MatterEvent.objects.exclude(public_note="").order_by("created_at", "id")
+
+
+@dataclasses.dataclass
+class PublicView:
+    """What the receipt page shows. For a sensitive category's matter only the receipt,
+    the day it came in and whether it is still being handled; no category, no steps."""
+
+    receipt: str
+    received: datetime.datetime
+    sensitive: bool
+    status: str  # the state's name, or for a sensitive matter "being handled" / "ended"
+    note: str
+    category: str = ""
+    steps: list = dataclasses.field(default_factory=list)
+
+
+def public_view(matter: Matter) -> PublicView:
+    if matter.category.sensitive:
+        return PublicView(
+            receipt=matter.receipt,
+            received=matter.created_at,
+            sensitive=True,
+            status=str(
+                _("Received; being handled.")
+                if matter.state in OPEN_STATES
+                else _("Handling has ended.")
+            ),
+            note="",
+        )
+    return PublicView(
+        receipt=matter.receipt,
+        received=matter.created_at,
+        sensitive=False,
+        status=matter.get_state_display(),
+        note=public_note(matter),
+        category=matter.category.name,
+        steps=public_progress(matter),
+    )
+
+
 def public_progress(matter: Matter) -> list[dict]:
-    """The steps a reporter may see: what happened and when, nothing personal."""
+    """The steps a reporter may see: the state the matter reached and when. Steps that do
+    not change the state (extensions, mediation sessions, escalations) are internal."""
     return [
-        {"label": e.transition_label, "state": e.to_state_label, "at": e.created_at}
+        {"state": e.to_state_label, "at": e.created_at}
         for e in matter.events.all()
+        if e.transition == "report" or e.to_state != e.from_state
     ]

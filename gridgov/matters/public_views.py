@@ -41,7 +41,7 @@ class PublicReportForm(forms.Form):
 
     def __init__(self, *args, sign, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = sign.categories.filter(active=True)
+        self.fields["category"].queryset = sign.categories.for_public()
 
 
 def sign_page(request, code):
@@ -91,7 +91,7 @@ def sign_page(request, code):
             "form": form,
             "error": error,
             "field_errors": field_errors,
-            "categories": sign.categories.filter(active=True),
+            "categories": sign.categories.for_public(),
         },
         status=status,
     )
@@ -101,11 +101,7 @@ def status_page(request, receipt):
     matter = Matter.objects.filter(receipt=receipt.upper()).select_related("category").first()
     if matter is None:
         raise Http404
-    return render(
-        request,
-        "matters/public_status.html",
-        {"matter": matter, "steps": public.public_progress(matter)},
-    )
+    return render(request, "matters/public_status.html", {"view": public.public_view(matter)})
 
 
 def status_lookup(request):
@@ -175,7 +171,7 @@ def signs(request):
             "error": error,
             "grids": Region.objects.visible_to(request.user).filter(level=Level.GRID),
             "units": Unit.objects.filter(kind__in=[UnitKind.AGENCY, UnitKind.PUBLIC_INSTITUTION]),
-            "categories": Category.objects.filter(public=True, active=True),
+            "categories": Category.objects.for_public(),
         },
         status=400 if error else 200,
     )
@@ -197,7 +193,7 @@ def sign_sheet(request, code):
         f'<text x="297.5" y="160" font-size="26" text-anchor="middle">{escape(sign.name)}</text>',
         f'<g transform="translate({x} 200) scale({320 / size})">{qr_svg}</g>',
         f'<text x="297.5" y="570" font-size="20" text-anchor="middle">'
-        f"{escape('、'.join(c.name for c in sign.categories.all()))}</text>",
+        f"{escape('、'.join(c.name for c in sign.categories.for_public()))}</text>",
         f'<text x="297.5" y="610" font-size="18" text-anchor="middle">'
         f"{escape(_('Received by'))}：{escape(sign.receiving_unit.name)}</text>",
         f'<text x="297.5" y="650" font-size="14" text-anchor="middle" fill="#555">'

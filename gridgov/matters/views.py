@@ -169,7 +169,7 @@ def detail(request, code):
 def _fields_from_post(request, name: str) -> dict:
     post = request.POST
     fields: dict = {}
-    for key in ("note", "reason"):
+    for key in ("note", "reason", "public_note"):
         if post.get(key, "").strip():
             fields[key] = post[key].strip()
     if request.FILES.getlist("photos"):

@@ -1,7 +1,8 @@
 """The matter lifecycle as one declarative table, and the one action that moves a matter.
 
 Each Transition names the states it leaves from, the state it leads to (None: stays), the
-roles allowed, the fields required and the separation rules it is subject to. `transition`
+roles allowed, the fields required, the separation rules it is subject to, and whether it
+takes a note for the reporter (shown publicly, kept apart from the internal note). `transition`
 checks all of that, then moves the matter with a conditional UPDATE on its version, so of
 two people acting at once exactly one succeeds and the other is told the matter changed.
 """
@@ -23,6 +24,7 @@ from gridgov.core import audit, parsing
 from gridgov.core.actions import is_user
 from gridgov.core.errors import Conflict, Forbidden, Invalid, NotFound
 from gridgov.core.models import AuditAction
+from gridgov.core.redact import redact_numbers
 
 from . import calendar
 from .models import OPEN_STATES, Matter, MatterEvent, Priority, State
@@ -55,9 +57,29 @@ class Transition:
     required: tuple[str, ...] = ()
     rules: tuple[str, ...] = ()
     unit_bound: bool = False  # only handlers of the matter's handling unit
+    # May carry a note for the reporter. Only steps into a final state do, so the newest
+    # public note always speaks for the state the matter is in (see public.public_note).
+    public_note: bool = False
+
+    @property
+    def fixed_note(self):
+        """What the public reads after this step when staff wrote no note for the reporter."""
+        from .public import FIXED_NOTES
+
+        return FIXED_NOTES.get(self.target) if self.target else None
 
 
-def _t(name, label, sources, target, roles_, required=(), rules=(), unit_bound=False):
+def _t(
+    name,
+    label,
+    sources,
+    target,
+    roles_,
+    required=(),
+    rules=(),
+    unit_bound=False,
+    public_note=False,
+):
     return Transition(
         name,
         label,
@@ -67,6 +89,7 @@ def _t(name, label, sources, target, roles_, required=(), rules=(), unit_bound=F
         tuple(required),
         tuple(rules),
         unit_bound,
+        public_note,
     )
 
 
@@ -75,7 +98,15 @@ TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
         _t("register", gettext_lazy("register"), [S.REPORTED], S.REGISTERED, STAFF),
-        _t("reject", gettext_lazy("reject"), [S.REPORTED], S.REJECTED, STAFF, ["reason"]),
+        _t(
+            "reject",
+            gettext_lazy("reject"),
+            [S.REPORTED],
+            S.REJECTED,
+            STAFF,
+            ["reason"],
+            public_note=True,
+        ),
         _t(
             "merge",
             gettext_lazy("merge as duplicate"),
@@ -83,6 +114,7 @@ TRANSITIONS: dict[str, Transition] = {
             S.MERGED,
             STAFF,
             ["duplicate_of"],
+            public_note=True,
         ),
         _t("dispatch", gettext_lazy("dispatch"), [S.REGISTERED], S.DISPATCHED, STAFF, ["unit"]),
         _t(
@@ -138,7 +170,7 @@ TRANSITIONS: dict[str, Transition] = {
             ["reason"],
             [HANDLER_MAY_NOT_VERIFY],
         ),
-        _t("close", gettext_lazy("close"), [S.VERIFIED], S.CLOSED, STAFF),
+        _t("close", gettext_lazy("close"), [S.VERIFIED], S.CLOSED, STAFF, public_note=True),
         _t(
             "evaluate",
             gettext_lazy("evaluate"),
@@ -200,6 +232,30 @@ def _check(actor, t: Transition, matter: Matter, fields: dict) -> None:
             _("Required: %(fields)s.") % {"fields": ", ".join(missing)},
             errors=[{"field": f, "message": _("Required.")} for f in missing],
         )
+    _check_public_note(t, matter, str(fields.get("public_note") or "").strip())
+
+
+PUBLIC_NOTE_MAX = 500
+
+
+def _check_public_note(t: Transition, matter: Matter, text: str) -> None:
+    """A note for the reporter is written on purpose, for everyone to read: only on the
+    steps that take one, never on a sensitive category's matter, short, and without phone
+    or ID numbers."""
+    if not text:
+        return
+
+    def refuse(message):
+        raise Invalid(message, errors=[{"field": "public_note", "message": message}])
+
+    if not t.public_note:
+        refuse(_("This step takes no note for the reporter."))
+    if matter.category.sensitive:
+        refuse(_("This category is sensitive: nothing about its matters is shown publicly."))
+    if len(text) > PUBLIC_NOTE_MAX:
+        refuse(_("A note for the reporter is at most %(n)d characters.") % {"n": PUBLIC_NOTE_MAX})
+    if redact_numbers(text) != text:
+        refuse(_("A note for the reporter may not hold a phone or ID number."))
 
 
 def _notify(name: str, matter: Matter, changes: dict, note: str, actor) -> None:
@@ -235,6 +291,7 @@ def transition(matter: Matter, name: str, *, actor, version: int | None = None, 
     note = parsing.text(
         fields.get("note") or fields.get("reason") or "", "note", max_length=2000, multiline=True
     )
+    public_note = str(fields.get("public_note") or "").strip()
     data: dict = {}
 
     if name == "register":
@@ -309,6 +366,7 @@ def transition(matter: Matter, name: str, *, actor, version: int | None = None, 
             actor=actor if is_user(actor) else None,
             actor_label=actor.get_username() if is_user(actor) else str(actor or "system"),
             note=note,
+            public_note=public_note,
             data=data,
         )
         photos.attach(matter, cleaned_photos, event)
@@ -318,6 +376,12 @@ def transition(matter: Matter, name: str, *, actor, version: int | None = None, 
             actor=actor,
             obj=matter,
             before={"state": matter.state, "version": matter.version},
-            after={"transition": name, "state": t.target or matter.state, "note": note, **data},
+            after={
+                "transition": name,
+                "state": t.target or matter.state,
+                "note": note,
+                **({"public_note": public_note} if public_note else {}),
+                **data,
+            },
         )
     return Matter.objects.get(pk=matter.pk)

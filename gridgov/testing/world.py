@@ -213,6 +213,7 @@ def build_world() -> World:
             name_en="neighbour dispute",
             group="dispute",
             deadline_days=5,
+            sensitive=True,
             fields=[
                 {
                     "code": "parties",

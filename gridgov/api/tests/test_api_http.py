@@ -336,3 +336,15 @@ def test_matter_walk_through_api(live_app, tokens):
         assert c.post(f"/matters/{code}/transitions/verify", json={}).json()["state"] == "verified"
     with api(live_app, tokens, "worker_b1") as c:
         assert c.get(f"/matters/{code}").status_code == 404
+    with api(live_app, tokens, "community_a") as c:
+        # a note for the reporter is public: no phone numbers in it, and nothing changes
+        bad = c.post(
+            f"/matters/{code}/transitions/close", json={"public_note": "车主电话139 0894 0001"}
+        )
+        assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "public_note"
+        assert c.get(f"/matters/{code}").json()["state"] == "verified"
+        closed = c.post(
+            f"/matters/{code}/transitions/close",
+            json={"note": "内部：已约谈车主", "public_note": "通道已清理。"},
+        )
+        assert closed.status_code == 200 and closed.json()["state"] == "closed"

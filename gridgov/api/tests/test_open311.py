@@ -178,12 +178,14 @@ def test_listing_requests_does_not_query_per_request(db, django_assert_max_num_q
 
     world = build_world()
     from gridgov.matters.actions import MatterInput, report_matter
+    from gridgov.matters.models import Source
 
     for i in range(12):
         report_matter(
             MatterInput(
                 category=world.categories["fire_lane"],
                 description=f"事项{i}",
+                source=Source.OPEN311,
                 region=world.regions["grid_a1"],
             ),
             actor="test",
@@ -191,3 +193,168 @@ def test_listing_requests_does_not_query_per_request(db, django_assert_max_num_q
     with django_assert_max_num_queries(6):
         listed = Client().get("/open311/v2/requests.json").json()
     assert len(listed) == 12
+
+
+# --- public channels publish nothing private -----------------------------------------------
+
+WALK = """
+import datetime
+from gridgov.accounts.models import User
+from gridgov.matters import disputes
+from gridgov.matters.models import Matter
+from gridgov.matters.workflow import transition
+from gridgov.people.models import Unit
+u = {n: User.objects.get(username=n) for n in ["community_a", "handler", "worker_a1"]}
+m = Matter.objects.get(code=CODE)
+if STEPS == "reject":
+    transition(m, "reject", actor=u["community_a"], reason="报告人王某系精神障碍患者，多次重复举报")
+else:
+    m = transition(m, "register", actor=u["community_a"])
+    unit = Unit.objects.get(name="巴宜区住建局")
+    m = transition(m, "dispatch", actor=u["community_a"], unit=unit)
+    m = transition(m, "accept", actor=u["handler"])
+    m = transition(m, "handle", actor=u["handler"], note="内部：车主张三，电话13908940001")
+    m = transition(m, "verify", actor=u["worker_a1"])
+    m = transition(m, "close", actor=u["community_a"], note="内部：已约谈张三", **CLOSE)
+    if STEPS == "mediate":
+        disputes.add_party(m, "李四", "applicant", contact="13908940002", actor=u["worker_a1"])
+        disputes.record_session(
+            m, held_on=datetime.date.today(), mediators=[u["worker_a1"]], outcome="agreement",
+            agreement="调解协议：李四赔偿王五2000元", actor=u["worker_a1"])
+print("ok")
+"""
+
+
+def walk(live_app, code, steps="close", **close):
+    script = f"CODE = {code!r}\nSTEPS = {steps!r}\nCLOSE = {close!r}\n" + WALK
+    assert live_app.manage("shell", "-c", script).strip().endswith("ok")
+
+
+def get_en(live_app, path, **params):
+    return httpx.get(
+        f"{live_app.url}/open311/v2/{path}",
+        params=params,
+        headers={"Accept-Language": "en"},
+        timeout=20,
+    )
+
+
+def report(live_app, key, **change):
+    data = {k: v for k, v in {**BASE, "api_key": key, **change}.items() if v is not None}
+    created = post(live_app, data)
+    assert created.status_code == 201, created.text
+    return created.json()[0]
+
+
+def test_status_notes_are_a_public_note_or_a_fixed_text(live_app, key):
+    plain = report(live_app, key, description="车辆占用消防通道")
+    walk(live_app, plain["service_request_id"])
+    noted = report(live_app, key, description="杂物堵塞消防通道")
+    walk(live_app, noted["service_request_id"], public_note="占道车辆已移走，消防通道已畅通。")
+    rejected = report(live_app, key, description="有人堵路")
+    walk(live_app, rejected["service_request_id"], steps="reject")
+    ids = ",".join(r["service_request_id"] for r in (plain, noted, rejected))
+    for response in (
+        get_en(live_app, "requests.json", service_request_id=ids),
+        get_en(live_app, "requests.xml", service_request_id=ids),
+    ):
+        body = response.content.decode()
+        for private in ("张三", "13908940001", "王某", "精神障碍", "内部"):
+            assert private not in body
+    listed = {
+        r["service_request_id"]: r
+        for r in get_en(live_app, "requests.json", service_request_id=ids).json()
+    }
+    assert listed[plain["service_request_id"]]["status_notes"] == (
+        "Closed: handled by the responsible unit."
+    )
+    assert listed[noted["service_request_id"]]["status_notes"] == "占道车辆已移走，消防通道已畅通。"
+    assert listed[rejected["service_request_id"]]["status"] == "closed"
+    assert listed[rejected["service_request_id"]]["status_notes"] == (
+        "Not taken up as a matter to handle."
+    )
+    root = ET.fromstring(get_en(live_app, f"requests/{noted['service_request_id']}.xml").content)
+    assert root.find("request/status_notes").text == "占道车辆已移走，消防通道已畅通。"
+    still_open = report(live_app, key, description="通道堵塞")
+    one = get_en(live_app, f"requests/{still_open['service_request_id']}.json").json()[0]
+    assert one["status_notes"] == "Received; waiting to be registered."
+
+
+def test_descriptions_lose_phone_and_id_numbers(live_app, key):
+    sr = report(live_app, key, description="车主电话138-0013-8000，身份证11010119900307002x")
+    one = get_en(live_app, f"requests/{sr['service_request_id']}.json").json()[0]
+    assert one["description"] == "车主电话***，身份证***"
+
+
+STAFF_REPORT = """
+from gridgov.accounts.models import User
+from gridgov.matters.actions import MatterInput, report_matter
+from gridgov.matters.models import Category
+from gridgov.regions.models import Region
+m = report_matter(MatterInput(category=Category.objects.get(code="fire-lane"),
+    description="张三家门口堆放杂物", region=Region.objects.get(code="540402001001001")),
+    actor=User.objects.get(username="worker_a1"))
+print(m.code, m.receipt)
+"""
+
+
+def test_matters_reported_by_staff_are_not_published(live_app):
+    """A grid worker's report may name the household it was written about: only what the
+    public reported (at a sign or through Open311) is listed."""
+    code, receipt = last_line(live_app.manage("shell", "-c", STAFF_REPORT)).split()
+    assert get_en(live_app, f"requests/{code}.json").status_code == 404
+    assert get_en(live_app, f"tokens/{receipt}.json").status_code == 404
+    assert "张三" not in get_en(live_app, "requests.json").text
+    assert code not in get_en(live_app, "requests.xml").text
+
+
+LEGACY_DISPUTE = """
+from gridgov.matters.models import Category
+Category.objects.create(code="property-dispute", name="物业纠纷", name_en="property dispute",
+    group="dispute", public=True)
+print("ok")
+"""
+
+MAKE_SENSITIVE = """
+from gridgov.matters import catalogue
+catalogue.save_category(code="property-dispute", name="物业纠纷", name_en="property dispute",
+    group="dispute", deadline_days=10, public=False, sensitive=True, actor="test")
+print("ok")
+"""
+
+
+def last_line(out: str) -> str:
+    return out.strip().splitlines()[-1]  # the shell may print its auto-imports first
+
+
+def test_a_closed_dispute_shows_no_agreement_and_a_sensitive_category_nothing(live_app, key):
+    # a dispute category the public could report before categories could be marked
+    # sensitive (the demo had one)
+    live_app.manage("shell", "-c", LEGACY_DISPUTE)
+    sr = report(
+        live_app,
+        key,
+        service_code="property-dispute",
+        description="物业费争议",
+        **{"attribute[kind]": None},
+    )
+    walk(live_app, sr["service_request_id"], steps="mediate")
+    one = get_en(live_app, f"requests/{sr['service_request_id']}.json")
+    for private in ("调解协议", "赔偿", "李四", "王五", "13908940002"):
+        assert private not in one.text
+    assert one.json()[0]["status_notes"] == "Closed: handled by the responsible unit."
+
+    last_line(live_app.manage("shell", "-c", MAKE_SENSITIVE))
+    for fmt in ("json", "xml"):
+        for path in (
+            f"services.{fmt}",
+            f"requests.{fmt}",
+            f"requests.{fmt}?service_code=property-dispute",
+        ):
+            assert "property-dispute" not in get_en(live_app, path).text
+            assert sr["service_request_id"] not in get_en(live_app, path).text
+        assert get_en(live_app, f"services/property-dispute.{fmt}").status_code == 404
+        assert get_en(live_app, f"requests/{sr['service_request_id']}.{fmt}").status_code == 404
+        assert get_en(live_app, f"tokens/{sr['token']}.{fmt}").status_code == 404
+    refused = post(live_app, {**BASE, "api_key": key, "service_code": "property-dispute"})
+    assert refused.status_code == 404

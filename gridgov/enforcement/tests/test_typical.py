@@ -58,3 +58,51 @@ def test_published_anonymised_and_public(world, closed_case):
     typical.withdraw(t, actor=officer)
     assert public.get(f"/typical-cases/{t.pk}/").status_code == 404
     assert "王某拒不履行案" not in public.get("/typical-cases/").content.decode()
+
+
+def spaced(number: str, sizes=(6, 8)) -> str:
+    out, i = [], 0
+    for size in sizes:
+        out.append(number[i : i + size])
+        i += size
+    return " ".join([*out, number[i:]])
+
+
+def wide(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if c.isdigit() or c in "Xx" else c for c in text)
+
+
+X_ID = make_id_number("540402", datetime.date(1990, 3, 7), 9)  # its check character is X
+assert X_ID.endswith("X")
+
+
+ORDINARY = "于2023年5月履行完毕，执行到位35.06万元，(2023)藏0402执123号。"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        X_ID[:-1] + "x",  # lower-case x
+        wide(ID),  # full-width digits
+        wide(X_ID[:-1] + "x"),
+        spaced(ID),  # 540402 19800501 0313
+        ID[:6] + "-" + ID[6:14] + "-" + ID[14:],
+        "139-0894-1234",
+        "139 0894 1234",
+        "+86 139 0894 1234",
+        "(+86)13908941234",
+        "008613908941234",
+        wide("13908941234"),
+        "91540402MA6T1234XY",
+        "91540402ma6t1234xy",
+    ],
+)
+def test_published_text_loses_numbers_however_written(world, closed_case, written):
+    officer = world.user("court_officer")
+    case = cases.move(closed_case, "close", closure_type="settled", actor=officer)
+    summary = f"被执行人王伟（证件{written}）{ORDINARY}"
+    t = typical.publish(case, "案例", summary, actor=officer)
+    page = Client().get(f"/typical-cases/{t.pk}/").content.decode()
+    assert "（证件***）" in t.summary and written not in page
+    # ordinary dates, amounts and case numbers are kept
+    assert ORDINARY in page

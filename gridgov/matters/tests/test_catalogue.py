@@ -129,3 +129,63 @@ def test_catalogue_pages(world):
     assert CalendarDay.objects.filter(date="2027-03-02").exists()
     c.post("/matters/calendar/2027-03-02/remove/")
     assert not CalendarDay.objects.filter(date="2027-03-02").exists()
+
+
+def category_args(**change):
+    return {
+        "code": "family",
+        "name": "家庭纠纷",
+        "name_en": "family dispute",
+        "group": "dispute",
+        "deadline_days": 10,
+        "sensitive": True,
+        **change,
+    }
+
+
+def test_a_sensitive_category_is_never_public(world):
+    admin = world.user("admin")
+    c = catalogue.save_category(**category_args(), actor=admin)
+    assert c.sensitive and not c.public
+    with pytest.raises(Invalid) as refused:
+        catalogue.save_category(**category_args(public=True), actor=admin)
+    assert "sensitive" in refused.value.message
+    assert not Category.objects.get(code="family").public
+    # a dispute names people: its category is sensitive
+    with pytest.raises(Invalid) as refused:
+        catalogue.save_category(**category_args(code="noise", sensitive=False), actor=admin)
+    assert "sensitive" in refused.value.message
+    assert not Category.objects.filter(code="noise").exists()
+    # the database holds the rule too
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Category.objects.filter(code="family").update(public=True)
+
+
+def test_the_catalogue_page_marks_categories_sensitive(world):
+    c = english_client()
+    c.force_login(world.users["admin"])
+    form = {
+        "code": "elderly",
+        "name": "独居老人帮扶",
+        "name_en": "help for elderly living alone",
+        "group": "request",
+        "deadline_days": "5",
+        "fields": "[]",
+        "active": "on",
+        "sensitive": "on",
+    }
+    refused = c.post("/matters/categories/", {**form, "public": "on"})
+    assert refused.status_code == 400 and "sensitive" in refused.content.decode()
+    assert not Category.objects.filter(code="elderly").exists()
+    assert c.post("/matters/categories/", form).status_code == 302
+    assert Category.objects.get(code="elderly").sensitive
+    page = c.get("/matters/categories/?edit=elderly").content.decode()
+    assert 'name="sensitive" checked' in page
+
+
+def english_client(**kwargs):
+    c = Client(**kwargs)
+    c.cookies["django_language"] = "en"
+    return c

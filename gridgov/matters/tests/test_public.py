@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import pytest
@@ -184,3 +185,138 @@ def test_the_categorys_required_fields_are_asked(world, sign):
     response = c.post("/s/green-01/", {"category": "dumping", "description": "x"})
     assert response.status_code == 400 and "面积" in response.content.decode()
     assert not Matter.objects.exists()
+
+
+def english_client(**kwargs):
+    c = Client(**kwargs)
+    c.cookies["django_language"] = "en"
+    return c
+
+
+# --- the receipt page shows only what is public ---------------------------------------------
+
+
+def public_report(category="fire-lane", description="消防通道被车辆堵塞", address="10.9.0.1"):
+    response = Client(REMOTE_ADDR=address).post(
+        "/s/green-01/",
+        {"category": category, "description": description, "attr_kind": "车辆"},
+    )
+    assert response.status_code == 302, response.content.decode()[:300]
+    return Matter.objects.get(receipt=response["Location"].rstrip("/").rsplit("/", 1)[1])
+
+
+def close(world, matter, **close_fields):
+    from gridgov.matters.workflow import transition
+
+    m = transition(matter, "register", actor=world.user("community_a"))
+    m = transition(m, "dispatch", actor=world.user("community_a"), unit=world.units["bureau"])
+    m = transition(m, "accept", actor=world.user("handler"))
+    m = transition(m, "handle", actor=world.user("handler"), note="内部：车主张三13908940001")
+    m = transition(m, "verify", actor=world.user("worker_a1"))
+    return transition(m, "close", actor=world.user("community_a"), **close_fields)
+
+
+def receipt_page(matter) -> str:
+    response = english_client().get(f"/s/r/{matter.receipt}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_receipt_page_shows_a_public_note_never_an_internal_one(world, sign):
+    noted = close(
+        world,
+        public_report(),
+        note="内部：已约谈车主张三",
+        public_note="占道车辆已移走，消防通道已畅通。",
+    )
+    page = receipt_page(noted)
+    assert "占道车辆已移走，消防通道已畅通。" in page
+    for private in ("张三", "13908940001", "内部"):
+        assert private not in page
+    plain = close(world, public_report(address="10.9.0.2"), note="内部：已约谈车主张三")
+    page = receipt_page(plain)
+    assert "Closed: handled by the responsible unit." in page and "张三" not in page
+
+
+def test_the_receipt_page_shows_no_staff_reason(world, sign):
+    from gridgov.matters.workflow import transition
+
+    m = transition(
+        public_report(),
+        "reject",
+        actor=world.user("community_a"),
+        reason="报告人王某系精神障碍患者，多次重复举报",
+    )
+    page = receipt_page(m)
+    assert "精神障碍" not in page and "王某" not in page
+    assert "Not taken up as a matter to handle." in page
+
+
+def test_a_sensitive_categorys_receipt_says_received_and_being_handled(world, sign):
+    """A dispute category the public could report at the sign (before categories could be
+    marked sensitive) becomes sensitive: its reporter still follows the receipt, and sees
+    that it was received and is being handled, nothing more."""
+    from gridgov.matters import catalogue, disputes
+    from gridgov.matters.models import Category
+
+    legacy = Category.objects.create(
+        code="property-dispute",
+        name="物业纠纷",
+        name_en="property dispute",
+        group="dispute",
+        public=True,
+    )
+    sign.categories.add(legacy)
+    waiting = public_report("property-dispute", "业主王五与物业争执", address="10.9.0.3")
+    m = public_report("property-dispute", "物业与业主李四因物业费发生争执")
+    m = close(world, m)
+    disputes.add_party(m, "李四", "applicant", contact="13908940002", actor=world.user("worker_a1"))
+    disputes.record_session(
+        m,
+        held_on=datetime.date.today(),
+        mediators=[world.user("worker_a1")],
+        outcome="agreement",
+        agreement="调解协议：李四补缴物业费",
+        actor=world.user("worker_a1"),
+    )
+    page = receipt_page(m)
+    for private in ("调解协议", "李四", "mediation"):
+        assert private not in page
+
+    catalogue.save_category(
+        code="property-dispute",
+        name="物业纠纷",
+        name_en="property dispute",
+        group="dispute",
+        deadline_days=10,
+        public=False,
+        sensitive=True,
+        actor=world.user("admin"),
+    )
+    page = receipt_page(m)
+    assert m.receipt in page and "Handling has ended." in page
+    assert "Received; being handled." in receipt_page(waiting)
+    assert "物业纠纷" not in receipt_page(waiting) and "王五" not in receipt_page(waiting)
+    for private in ("物业纠纷", "property dispute", "调解协议", "李四", "registered", "dispatched"):
+        assert private not in page
+    # no longer offered at the sign, and refused if sent anyway
+    assert "物业纠纷" not in Client().get("/s/green-01/").content.decode()
+    before = Matter.objects.count()
+    refused = Client(REMOTE_ADDR="10.9.0.9").post(
+        "/s/green-01/", {"category": "property-dispute", "description": "又吵起来了"}
+    )
+    assert refused.status_code == 400 and Matter.objects.count() == before
+
+
+def test_the_receipt_timeline_has_no_internal_steps(world, sign):
+    from gridgov.matters.workflow import transition
+
+    m = transition(public_report(), "register", actor=world.user("community_a"))
+    tomorrow = datetime.date.today() + datetime.timedelta(days=30)
+    m = transition(m, "dispatch", actor=world.user("community_a"), unit=world.units["bureau"])
+    transition(
+        m, "request_extension", actor=world.user("handler"), until=tomorrow, reason="内部：缺人手"
+    )
+    page = receipt_page(m)
+    assert "registered" in page and "dispatched" in page
+    assert "extension" not in page and "缺人手" not in page

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from gridgov.accounts import actions as account_actions
@@ -45,6 +46,12 @@ def to_state(world, matter, state):
         matter = transition(matter, name, actor=world.user(who), **fields)
     assert matter.state == state
     return matter
+
+
+def english_client(**kwargs):
+    c = Client(**kwargs)
+    c.cookies["django_language"] = "en"
+    return c
 
 
 # --- working days -------------------------------------------------------------------------
@@ -282,3 +289,63 @@ def test_matters_are_scoped(world):
 def test_every_transition_declares_roles_and_sources():
     for t in TRANSITIONS.values():
         assert t.sources and t.roles, t.name
+
+
+# --- notes for the reporter (shown publicly) --------------------------------------------------
+
+
+def test_a_public_note_is_kept_apart_from_the_internal_one(world):
+    m = to_state(world, report(world), State.VERIFIED)
+    m = transition(
+        m,
+        "close",
+        actor=world.user("community_a"),
+        note="内部：已约谈车主",
+        public_note="  占道车辆已移走。 ",
+    )
+    event = m.events.last()
+    assert event.note == "内部：已约谈车主" and event.public_note == "占道车辆已移走。"
+    entry = AuditEntry.objects.filter(action=AuditAction.MATTER_TRANSITION).first()  # newest
+    assert entry.after["public_note"] == "占道车辆已移走。"
+
+
+@pytest.mark.parametrize(
+    "step, state, public_note, words",
+    [
+        ("register", State.REPORTED, "已登记", "takes no note for the reporter"),
+        ("close", State.VERIFIED, "请联系车主13908940001", "phone"),
+        ("close", State.VERIFIED, "长" * 501, "500"),
+    ],
+)
+def test_bad_public_notes_are_refused_and_change_nothing(world, step, state, public_note, words):
+    m = to_state(world, report(world), state)
+    events = m.events.count()
+    with pytest.raises(Invalid) as refused:
+        transition(m, step, actor=world.user("community_a"), public_note=public_note)
+    assert words in refused.value.message
+    m.refresh_from_db()
+    assert m.state == state and m.events.count() == events
+
+
+def test_a_sensitive_categorys_matter_takes_no_public_note(world):
+    m = report(world, category=world.categories["dispute"], attributes={"parties": 2})
+    with pytest.raises(Invalid) as refused:
+        transition(m, "reject", actor=world.user("community_a"), reason="x", public_note="已处理")
+    assert "sensitive" in refused.value.message
+    assert Matter.objects.get(pk=m.pk).state == State.REPORTED
+
+
+def test_the_close_form_takes_a_public_note(world):
+    m = to_state(world, report(world), State.VERIFIED)
+    c = english_client()
+    c.force_login(world.users["community_a"])
+    page = c.get(f"/matters/{m.code}/").content.decode()
+    assert 'name="public_note"' in page and "shown publicly" in page
+    done = c.post(
+        f"/matters/{m.code}/do/close/", {"version": m.version, "public_note": "已清理完毕。"}
+    )
+    assert done.status_code == 302
+    assert Matter.objects.get(pk=m.pk).events.last().public_note == "已清理完毕。"
+    assert "已清理完毕。" in c.get(f"/matters/{m.code}/").content.decode()
+    refused = c.post(f"/matters/{m.code}/do/evaluate/", {"rating": "5", "public_note": "x"})
+    assert refused.status_code == 400 and Matter.objects.get(pk=m.pk).state == State.CLOSED
