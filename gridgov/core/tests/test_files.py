@@ -6,9 +6,11 @@ import decimal
 import io
 
 import pytest
+from django.test import Client
 from openpyxl import load_workbook
 
 from gridgov.core import files
+from gridgov.core.models import AuditEntry
 
 DANGEROUS = ["=1+1", "+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", '=HYPERLINK("http://x","y")']
 
@@ -73,3 +75,22 @@ def test_download_names_the_file():
     response = files.download(sheet([]), "agenda-1")
     assert response["Content-Disposition"] == 'attachment; filename="agenda-1.xlsx"'
 
+
+def test_a_request_body_past_the_bound_is_refused_before_it_is_read(world, settings):
+    settings.GRIDGOV_UPLOAD_MAX_BYTES = 10_000
+    c = Client()
+    c.force_login(world.users["community_a"])
+    c.cookies["django_language"] = "en"
+    before = AuditEntry.objects.count()
+    big = io.BytesIO(b"x" * 20_000)
+    big.name = "big.xlsx"
+    response = c.post("/people/import/", {"kind": "residents", "file": big})
+    assert response.status_code == 413
+    assert "at most 0.01 MB at once" in response.content.decode()
+    api = c.post("/api/matters", data=b"{" + b" " * 20_000 + b"}", content_type="application/json")
+    assert api.status_code == 413 and "at most" in api.json()["detail"]
+    assert AuditEntry.objects.count() == before
+    small = io.BytesIO(b"x" * 1_000)
+    small.name = "small.xlsx"
+    response = c.post("/people/import/", {"kind": "residents", "file": small})
+    assert response.status_code == 400  # read, and refused for what it is
