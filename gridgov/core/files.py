@@ -144,12 +144,16 @@ def download(sheet: Sheet, filename: str, fmt: str = "xlsx") -> HttpResponse:
 
 # --- reading ----------------------------------------------------------------------------------
 
-# Elements a part other than a sheet or the shared strings may hold (a style sheet that
-# Excel writes has hundreds; openpyxl needs tens of microseconds for each).
-MAX_PART_ELEMENTS = 20_000
-# Elements a sheet or the shared strings may hold per row allowed: a cell is two or three
-# elements, so forty leaves room for a dozen columns in any form.
+# What the census lets through. openpyxl spends 5-10 µs on each element of a sheet or of the
+# shared strings, and tens of µs on each of a style sheet, the workbook, or a list of
+# relationships, which Excel writes with hundreds of elements at most. Bulk parts may hold
+# ELEMENTS_PER_ROW for each row allowed (a cell is two or three elements, so forty leaves
+# room for a dozen columns in any form); any other part PART_ELEMENTS; the whole package
+# twice the bulk allowance. Parts openpyxl does not read here (calculation chain, comments,
+# drawings, pivot records) are only counted, as bulk.
 ELEMENTS_PER_ROW = 40
+PART_ELEMENTS = 20_000
+BULK_PARTS = {"worksheet", "sst", "calcChain", "comments", "wsDr", "pivotCacheRecords"}
 
 
 def _mb(n: int) -> str:
@@ -204,21 +208,31 @@ def read_upload(upload) -> bytes:
 
 
 class _Census:
-    """Counts one XML part as expat streams it and raises as soon as a bound is passed."""
+    """Counts the XML of a package as expat streams it and raises as soon as a bound is
+    passed: rows (by count and by index, so empty rows and rows that skip ahead count),
+    the dimension a sheet declares, and elements per part and in all."""
 
-    def __init__(self, name: str, row_limit: int):
-        self.name = name
+    def __init__(self, row_limit: int):
         self.row_limit = row_limit  # rows a sheet may have, the header included
-        self.elements = 0
-        self.element_limit = MAX_PART_ELEMENTS
-        self.rows = 0
-        self.last_row = 0
-        self.root = None
-        self.parser = expat.ParserCreate(namespace_separator=" ")
-        self.parser.StartElementHandler = self.start
+        self.bulk_limit = row_limit * ELEMENTS_PER_ROW
+        self.total_left = 2 * self.bulk_limit
+
+    def part(self, src) -> None:
+        self.elements, self.limit, self.root = 0, PART_ELEMENTS, None
+        self.rows = self.last_row = 0
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.StartElementHandler = self.start
         # no document type declarations, hence no entities to expand (as defusedxml does)
-        self.parser.StartDoctypeDeclHandler = self.refuse
-        self.parser.EntityDeclHandler = self.refuse
+        parser.StartDoctypeDeclHandler = self.refuse
+        parser.EntityDeclHandler = self.refuse
+        try:
+            while chunk := src.read(256 * 1024):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        except expat.ExpatError:
+            # not XML (a picture), or broken XML that openpyxl will refuse on its own if it
+            # reads the part at all, within the bounds already counted
+            return
 
     def refuse(self, *args):
         raise _not_xlsx()
@@ -226,11 +240,12 @@ class _Census:
     def start(self, name, attrs):
         local = name.rpartition(" ")[2]
         self.elements += 1
+        self.total_left -= 1
         if self.root is None:
             self.root = local
-            if local in ("worksheet", "sst"):
-                self.element_limit = self.row_limit * ELEMENTS_PER_ROW
-        if self.elements > self.element_limit:
+            if local in BULK_PARTS:
+                self.limit = self.bulk_limit
+        if self.elements > self.limit or self.total_left < 0:
             raise _too_complex()
         if self.root != "worksheet":
             return
@@ -239,20 +254,17 @@ class _Census:
             if last and int(last.group(1)) > self.row_limit:
                 raise _too_many_rows()
         elif local == "row":
-            # an empty row counts as much as a full one, and a row may skip ahead by its
-            # index: count both ways
             self.rows += 1
             index = attrs.get("r", "")
             self.last_row = int(index) if index.isdigit() else self.last_row + 1
             if max(self.rows, self.last_row) > self.row_limit:
                 raise _too_many_rows()
 
-    def feed(self, data: bytes, final: bool = False):
-        self.parser.Parse(data, final)
-
 
 def _census(archive: zipfile.ZipFile) -> None:
-    """Bounds every part of the package before openpyxl reads it (see the module's doc)."""
+    """Bounds every part of the package before openpyxl reads any (see the module's doc).
+    Every member is counted whatever its name: openpyxl finds sheets by relationships, not
+    by file names."""
     limit = settings.GRIDGOV_IMPORT_MAX_UNPACKED_BYTES
     members = archive.infolist()
     if sum(m.file_size for m in members) > limit:
@@ -260,16 +272,12 @@ def _census(archive: zipfile.ZipFile) -> None:
             _("The workbook unpacks to more than %(mb)s MB; split it into smaller files.")
             % {"mb": _mb(limit)}
         )
+    census = _Census(max_rows() + 1)
     for member in members:
-        if not member.filename.endswith((".xml", ".rels")):
-            continue  # pictures and the like: openpyxl does not read them here
-        census = _Census(member.filename, max_rows() + 1)
         # zipfile stops at the size the directory declares and checks the CRC, so the
         # declared sizes summed above bound what is unpacked
         with archive.open(member) as src:
-            while chunk := src.read(256 * 1024):
-                census.feed(chunk)
-        census.feed(b"", final=True)
+            census.part(src)
 
 
 def read_xlsx(content: bytes, columns: int) -> list[tuple]:

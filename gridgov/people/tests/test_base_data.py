@@ -373,6 +373,18 @@ def crafted(dimension: str | None, extra_rows: bytes = b"", parts=None) -> bytes
     return out.getvalue()
 
 
+def renamed_sheet(content: bytes) -> bytes:
+    """The same workbook with its sheet stored under a name that does not end in .xml:
+    openpyxl finds sheets through the workbook's relationships, not by file names."""
+    src = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in src.namelist():
+            data = src.read(name).replace(b"worksheets/sheet1.xml", b"worksheets/sheet1.dat")
+            z.writestr(name.replace("worksheets/sheet1.xml", "worksheets/sheet1.dat"), data)
+    return out.getvalue()
+
+
 def nothing_imported(before):
     return (Resident.objects.count(), AuditEntry.objects.count()) == before
 
@@ -388,6 +400,9 @@ def nothing_imported(before):
         ),
         pytest.param(lambda: crafted(None, b"<row/>" * 1_048_574), id="a-million-empty-rows"),
         pytest.param(lambda: crafted("A1:H2", b'<row r="2"/>' * 1_048_574), id="row-2-repeated"),
+        pytest.param(
+            lambda: renamed_sheet(crafted(None, b"<row/>" * 1_048_574)), id="sheet-named-.dat"
+        ),
     ],
 )
 def test_import_refuses_a_sheet_of_a_million_rows_and_imports_nothing(world, content):
