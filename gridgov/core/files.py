@@ -149,8 +149,8 @@ def download(sheet: Sheet, filename: str, fmt: str = "xlsx") -> HttpResponse:
 # relationships, which Excel writes with hundreds of elements at most. Bulk parts may hold
 # ELEMENTS_PER_ROW for each row allowed (a cell is two or three elements, so forty leaves
 # room for a dozen columns in any form); any other part PART_ELEMENTS; the whole package
-# twice the bulk allowance. Parts openpyxl does not read here (calculation chain, comments,
-# drawings, pivot records) are only counted, as bulk.
+# twice the bulk allowance and five other parts' worth. Parts openpyxl does not read here
+# (calculation chain, comments, drawings, pivot records) are only counted, as bulk.
 ELEMENTS_PER_ROW = 40
 PART_ELEMENTS = 20_000
 BULK_PARTS = {"worksheet", "sst", "calcChain", "comments", "wsDr", "pivotCacheRecords"}
@@ -215,7 +215,7 @@ class _Census:
     def __init__(self, row_limit: int):
         self.row_limit = row_limit  # rows a sheet may have, the header included
         self.bulk_limit = row_limit * ELEMENTS_PER_ROW
-        self.total_left = 2 * self.bulk_limit
+        self.total_left = 2 * self.bulk_limit + 5 * PART_ELEMENTS
 
     def part(self, src) -> None:
         self.elements, self.limit, self.root = 0, PART_ELEMENTS, None
