@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "gridgov.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gridgov.core.middleware.LanguageMiddleware",
+    "gridgov.core.middleware.UploadLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -171,6 +172,17 @@ GRIDGOV_PUBLIC_PER_ADDRESS = int(os.environ.get("GRIDGOV_PUBLIC_PER_ADDRESS", "5
 GRIDGOV_PUBLIC_PER_SIGN = int(os.environ.get("GRIDGOV_PUBLIC_PER_SIGN", "60"))
 # Behind a reverse proxy that sets X-Forwarded-For (and strips it from clients): "1".
 GRIDGOV_TRUST_X_FORWARDED_FOR = os.environ.get("GRIDGOV_TRUST_X_FORWARDED_FOR", "") == "1"
+# Uploads (see gridgov/core/files.py). A request body larger than GRIDGOV_UPLOAD_MAX_BYTES
+# is refused before it is read (three photos of 10 MB must fit). An imported file (xlsx,
+# CSV) may be at most GRIDGOV_IMPORT_MAX_BYTES, unpack to at most
+# GRIDGOV_IMPORT_MAX_UNPACKED_BYTES and hold at most GRIDGOV_IMPORT_MAX_ROWS rows, empty
+# rows included; the row bound also bounds the time a worker spends reading it.
+GRIDGOV_UPLOAD_MAX_BYTES = int(os.environ.get("GRIDGOV_UPLOAD_MAX_BYTES", str(32 * 1024 * 1024)))
+GRIDGOV_IMPORT_MAX_BYTES = int(os.environ.get("GRIDGOV_IMPORT_MAX_BYTES", "10000000"))
+GRIDGOV_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("GRIDGOV_IMPORT_MAX_UNPACKED_BYTES", "50000000")
+)
+GRIDGOV_IMPORT_MAX_ROWS = int(os.environ.get("GRIDGOV_IMPORT_MAX_ROWS", "10000"))
 # Dotted path of the SMS gateway class (see gridgov/notifications/sms.py).
 GRIDGOV_SMS_GATEWAY = os.environ.get(
     "GRIDGOV_SMS_GATEWAY", "gridgov.notifications.sms.LogFileGateway"

@@ -1,4 +1,5 @@
-from django.http import HttpResponseBadRequest
+from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -78,3 +79,29 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         response.headers.setdefault("Vary", "Cookie")
         return response
+
+
+class UploadLimitMiddleware:
+    """Refuses a request whose body is larger than GRIDGOV_UPLOAD_MAX_BYTES before anything
+    reads it: Django would otherwise stream any size of upload to a temporary file. A body
+    without a Content-Length is not read at all by Django's parsers."""
+
+    API_PREFIXES = LanguageMiddleware.API_PREFIXES
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.GRIDGOV_UPLOAD_MAX_BYTES
+        if length <= limit:
+            return self.get_response(request)
+        message = _("The upload is too large: at most %(mb)s MB at once.") % {
+            "mb": f"{limit / 1_000_000:g}"
+        }
+        if request.path.startswith(self.API_PREFIXES):
+            return JsonResponse({"detail": message, "errors": []}, status=413)
+        return render(request, "error.html", {"status": 413, "message": message}, status=413)

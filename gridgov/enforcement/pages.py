@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from gridgov.accounts import roles
 from gridgov.accounts.roles import Role
-from gridgov.core import parsing
+from gridgov.core import files, parsing
 from gridgov.core.errors import ActionError, Invalid, NotFound
 from gridgov.core.scoping import get_visible
 from gridgov.core.views import chosen, history_context, paginate, role_required
@@ -269,7 +269,7 @@ def finance_desk(request):
         if Role.COURT_FINANCE not in roles.roles_of(request.user):
             raise PermissionDenied(_("Only court finance reconciles statements."))
         try:
-            reconciliation = statements.reconcile(request.FILES["statement"].read(2_000_000))
+            reconciliation = statements.reconcile(files.read_upload(request.FILES["statement"]))
         except ActionError as exc:
             error = exc.message + "".join(
                 f" · {e['row']}/{e['column']}: {e['message']}" for e in exc.errors

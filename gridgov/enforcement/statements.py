@@ -10,13 +10,12 @@ does not show.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime
-import io
 
 from django.utils.translation import gettext as _
 
+from gridgov.core import files
 from gridgov.core.errors import Invalid
 
 from .models import PaymentApplication
@@ -43,12 +42,10 @@ class Reconciliation:
 
 
 def parse(content: bytes) -> list[Line]:
-    """All lines, or Invalid listing every bad row (row, column, message)."""
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Invalid(_("The statement must be a UTF-8 CSV file.")) from None
-    reader = csv.reader(io.StringIO(text))
+    """All lines, or Invalid listing every bad row (row, column, message). The file is
+    bounded like every import (files.read_csv: size and rows)."""
+    rows = files.read_csv(content)
+    reader = iter(rows)
     header = [h.strip().lower() for h in next(reader, [])]
     if header[: len(COLUMNS)] != COLUMNS:
         raise Invalid(_("The columns must be: %(c)s.") % {"c": ", ".join(COLUMNS)})

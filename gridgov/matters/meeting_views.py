@@ -1,20 +1,16 @@
 """Pages for the street's weekly, monthly and joint meetings."""
 
 import datetime
-import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from gridgov.accounts import roles
-from gridgov.core import parsing
+from gridgov.core import files, parsing
 from gridgov.core.errors import ActionError, NotFound
 from gridgov.core.scoping import get_visible
 from gridgov.core.views import paginate, role_required
@@ -130,11 +126,26 @@ def resolve(request, pk, item_id):
 @role_required
 def agenda_xlsx(request, pk):
     m = _meeting(request, pk)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = str(Tier(m.tier).label)[:31]
-    ws.append([f"{m.region.name} {Tier(m.tier).label} {m.held_on:%Y-%m-%d}"])
-    ws.append(
+    today = timezone.localdate()
+
+    def rows():
+        for item in _agenda(m):
+            mt = item.matter
+            late = (today - timezone.localdate(mt.deadline)).days if mt.deadline else 0
+            yield [
+                mt.code,
+                mt.category.name,
+                mt.region.name,
+                timezone.localtime(mt.created_at).strftime("%Y-%m-%d"),
+                timezone.localtime(mt.deadline).strftime("%Y-%m-%d") if mt.deadline else "",
+                max(late, 0),
+                mt.handling_unit.name if mt.handling_unit else "",
+                mt.description,
+                item.note,
+            ]
+
+    sheet = files.Sheet(
+        Tier(m.tier).label,
         [
             _("code"),
             _("category"),
@@ -145,34 +156,9 @@ def agenda_xlsx(request, pk):
             _("handling unit"),
             _("description"),
             _("resolution"),
-        ]
+        ],
+        rows(),
+        caption=f"{m.region.name} {Tier(m.tier).label} {m.held_on:%Y-%m-%d}",
+        widths=[20, 14, 16, 12, 12, 10, 22, 40, 30],
     )
-    for cell in ws[1] + ws[2]:
-        cell.font = Font(bold=True)
-    today = timezone.localdate()
-    for item in _agenda(m):
-        mt = item.matter
-        late = (today - timezone.localdate(mt.deadline)).days if mt.deadline else ""
-        ws.append(
-            [
-                mt.code,
-                mt.category.name,
-                mt.region.name,
-                timezone.localtime(mt.created_at).strftime("%Y-%m-%d"),
-                timezone.localtime(mt.deadline).strftime("%Y-%m-%d") if mt.deadline else "",
-                late if isinstance(late, int) and late > 0 else 0,
-                mt.handling_unit.name if mt.handling_unit else "",
-                mt.description,
-                item.note,
-            ]
-        )
-    for col, width in zip("ABCDEFGHI", [20, 14, 16, 12, 12, 10, 22, 40, 30], strict=True):
-        ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    response = HttpResponse(
-        buf.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="agenda-{m.pk}.xlsx"'
-    return response
+    return files.download(sheet, f"agenda-{m.pk}")

@@ -1,15 +1,21 @@
 """Excel import of base data from templates users download in the UI.
 
-Each kind has a fixed list of columns. A workbook is read whole and every row checked
-before anything is written; any problem is reported as (row, column, message) and nothing
-is imported. A clean workbook is written in one transaction through the same actions as
-the forms, so every object gets its audit entry.
+Each kind has a fixed list of columns. A workbook is read whole (within the bounds of
+`gridgov.core.files.read_xlsx`) and every row checked before anything is written; any
+problem is reported as (row, column, message) and nothing is imported. A clean workbook is
+written in one transaction through the same actions as the forms, so every object gets its
+audit entry.
+
+ID numbers, phones and codes must arrive as text. Excel keeps only 15 significant digits of
+a number, so an 18-digit ID number typed into a number cell has already lost its last
+digits — and now and then the check digit still holds for the changed number, someone
+else's. Such a cell is refused with advice; nothing is guessed. The templates format those
+columns as text, so a user who starts from one never meets the refusal.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import io
 from collections.abc import Callable
 
 from django.conf import settings
@@ -17,12 +23,9 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 
 from gridgov.accounts import roles
-from gridgov.core import audit
+from gridgov.core import audit, files, parsing
 from gridgov.core.actions import is_user
 from gridgov.core.errors import Invalid
 from gridgov.core.models import AuditAction
@@ -32,8 +35,6 @@ from gridgov.regions.models import Level, Region
 from . import actions
 from .models import Household, HouseholdKind, SpecialGroup, UnitKind
 
-MAX_ROWS = 50_000
-
 
 @dataclasses.dataclass(frozen=True)
 class Column:
@@ -41,6 +42,7 @@ class Column:
     label: object  # lazy translation
     required: bool = False
     example: str = ""
+    text: bool = False  # digits that must stay text: ID numbers, phones, codes
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,10 +78,17 @@ class _Rows:
         self.kind = kind
         self.rows = rows
         self.errors: list[RowError] = []
+        self.refused: set[tuple[int, str]] = set()
         self._labels = {c.key: str(c.label) for c in kind.columns}
 
     def error(self, row: int, key: str, message: str):
+        if (row, key) in self.refused:
+            return  # the cell was refused as read; what the importer makes of it is noise
         self.errors.append(RowError(row, self._labels.get(key, key), str(message)))
+
+    def refuse(self, row: int, key: str, message: str):
+        self.error(row, key, message)
+        self.refused.add((row, key))
 
 
 def _region(rows: _Rows, n: int, code: str, levels, cache: dict, user) -> Region | None:
@@ -152,10 +161,8 @@ def _import_buildings(rows: _Rows, actor) -> int:
         floors = None
         if r["floors"]:
             try:
-                floors = int(r["floors"])
-                if not 0 < floors < 200:
-                    raise ValueError
-            except ValueError:
+                floors = parsing.integer(r["floors"], minimum=1, maximum=199)
+            except Invalid:
                 rows.error(n, "floors", _("Floors must be a whole number from 1 to 199."))
         if parent is None:
             continue
@@ -262,13 +269,13 @@ KINDS = {
         "units",
         gettext_lazy("units"),
         (
-            C("region_code", gettext_lazy("region code"), True, "540402001001001"),
+            C("region_code", gettext_lazy("region code"), True, "540402001001001", text=True),
             C("name", gettext_lazy("name"), True, "巴宜区市场监督管理局"),
             C("kind", gettext_lazy("kind"), True, str(UnitKind.AGENCY.label)),
-            C("credit_code", gettext_lazy("unified social credit code")),
+            C("credit_code", gettext_lazy("unified social credit code"), text=True),
             C("address", gettext_lazy("address")),
             C("contact_name", gettext_lazy("contact")),
-            C("contact_phone", gettext_lazy("contact phone")),
+            C("contact_phone", gettext_lazy("contact phone"), text=True),
         ),
         _import_units,
     ),
@@ -276,8 +283,8 @@ KINDS = {
         "buildings",
         gettext_lazy("buildings"),
         (
-            C("region_code", gettext_lazy("compound code"), True, "540402001001001001"),
-            C("code", gettext_lazy("building code"), True, "540402001001001001001"),
+            C("region_code", gettext_lazy("compound code"), True, "540402001001001001", text=True),
+            C("code", gettext_lazy("building code"), True, "540402001001001001001", text=True),
             C("name", gettext_lazy("name"), True, "1号楼"),
             C("address", gettext_lazy("address")),
             C("floors", gettext_lazy("floors"), False, "6"),
@@ -288,8 +295,8 @@ KINDS = {
         "households",
         gettext_lazy("households"),
         (
-            C("region_code", gettext_lazy("region code"), True, "540402001001001001001"),
-            C("number", gettext_lazy("household number"), True, "0101"),
+            C("region_code", gettext_lazy("region code"), True, "540402001001001001001", text=True),
+            C("number", gettext_lazy("household number"), True, "0101", text=True),
             C("address", gettext_lazy("address")),
             C("kind", gettext_lazy("kind"), False, str(HouseholdKind.RESIDENT.label)),
         ),
@@ -299,11 +306,11 @@ KINDS = {
         "residents",
         gettext_lazy("residents"),
         (
-            C("region_code", gettext_lazy("region code"), True, "540402001001001001001"),
-            C("household_number", gettext_lazy("household number"), False, "0101"),
+            C("region_code", gettext_lazy("region code"), True, "540402001001001001001", text=True),
+            C("household_number", gettext_lazy("household number"), False, "0101", text=True),
             C("name", gettext_lazy("full name"), True, "扎西"),
-            C("id_number", gettext_lazy("ID number"), True, "540402199001011234"),
-            C("phone", gettext_lazy("phone")),
+            C("id_number", gettext_lazy("ID number"), True, "540402199001011234", text=True),
+            C("phone", gettext_lazy("phone"), text=True),
             C("ethnicity", gettext_lazy("ethnicity"), False, "藏族"),
             C("relation", gettext_lazy("relation to head"), False, "户主"),
             C("special_groups", gettext_lazy("special groups"), False, "退役军人"),
@@ -313,31 +320,31 @@ KINDS = {
 }
 
 
+def template_sheet(kind: Kind) -> files.Sheet:
+    """The headers (required ones marked *) and an example row; ID, phone and code columns
+    formatted as text."""
+    return files.Sheet(
+        kind.label,
+        [str(c.label) + (" *" if c.required else "") for c in kind.columns],
+        [[c.example for c in kind.columns]],
+        text_columns={i for i, c in enumerate(kind.columns) if c.text},
+    )
+
+
 def template_workbook(kind: Kind) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = str(kind.label)[:31]
-    ws.append([str(c.label) + (" *" if c.required else "") for c in kind.columns])
-    ws.append([c.example for c in kind.columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    for col, c in zip(ws.iter_cols(min_row=1, max_row=1), kind.columns, strict=True):
-        ws.column_dimensions[col[0].column_letter].width = max(12, len(str(c.label)) * 2 + 4)
-    ws.freeze_panes = "A2"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return files.xlsx_bytes(template_sheet(kind))
+
+
+def _not_text() -> str:
+    return _(
+        "This cell holds a number or a date, not text, and Excel may already have changed "
+        "its digits. Format the column as text in Excel and type the value again."
+    )
 
 
 def _read(kind: Kind, content: bytes) -> _Rows:
-    try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, Exception):
-        raise Invalid(_("The file is not an Excel workbook (.xlsx).")) from None
-    ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
-    header = [_text(v).rstrip(" *") for v in next(it, ())]
+    rows = files.read_xlsx(content, len(kind.columns))
+    header = [_text(v).rstrip(" *") for v in (rows[0] if rows else ())]
     expected = [str(c.label) for c in kind.columns]
     accepted = [[c.key for c in kind.columns]]
     for code, _name in settings.LANGUAGES:  # a template downloaded in either language
@@ -350,17 +357,21 @@ def _read(kind: Kind, content: bytes) -> _Rows:
                 RowError(1, "", _("Expected columns: %(c)s") % {"c": ", ".join(expected)}).as_dict()
             ],
         )
-    rows = []
-    for n, values in enumerate(it, start=2):
-        values = list(values) + [None] * len(kind.columns)
-        if all(v is None or _text(v) == "" for v in values[: len(kind.columns)]):
+    read, refusals = [], []
+    for n, values in enumerate(rows[1:], start=2):
+        if all(v is None or _text(v) == "" for v in values):
             continue
-        rows.append((n, {c.key: _text(values[i]) for i, c in enumerate(kind.columns)}))
-        if len(rows) > MAX_ROWS:
-            raise Invalid(_("At most %(n)d rows per file.") % {"n": MAX_ROWS})
-    wb.close()
-    parsed = _Rows(kind, rows)
-    for n, r in rows:
+        row = {}
+        for c, value in zip(kind.columns, values, strict=True):
+            if c.text and value is not None and not isinstance(value, str):
+                refusals.append((n, c.key))
+                value = None
+            row[c.key] = _text(value)
+        read.append((n, row))
+    parsed = _Rows(kind, read)
+    for n, key in refusals:
+        parsed.refuse(n, key, _not_text())
+    for n, r in read:
         for c in kind.columns:
             if c.required and not r[c.key]:
                 parsed.error(n, c.key, _("Required."))

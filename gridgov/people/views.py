@@ -2,13 +2,13 @@ import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.accounts import roles
-from gridgov.core import crypto
+from gridgov.core import crypto, files
 from gridgov.core.errors import Invalid, NotFound
 from gridgov.core.scoping import get_visible
 from gridgov.core.views import history_context, paginate, role_required
@@ -168,7 +168,7 @@ def import_page(request):
             try:
                 count = excel.import_workbook(
                     form.cleaned_data["kind"],
-                    form.cleaned_data["file"].read(),
+                    files.read_upload(form.cleaned_data["file"]),
                     actor=request.user,
                 )
             except Invalid as exc:
@@ -192,9 +192,4 @@ def import_template(request, kind):
     spec = excel.KINDS.get(kind)
     if spec is None:
         raise Http404
-    response = HttpResponse(
-        excel.template_workbook(spec),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="gridgov-{kind}-template.xlsx"'
-    return response
+    return files.download(excel.template_sheet(spec), f"gridgov-{kind}-template")

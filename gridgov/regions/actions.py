@@ -124,6 +124,12 @@ def _parse_features(data, problems: list[str]) -> list[_Feature]:
     if not isinstance(features, list) or not features:
         problems.append(_("The FeatureCollection has no features."))
         return []
+    if len(features) > settings.GRIDGOV_IMPORT_MAX_ROWS:  # the bound of every import
+        problems.append(
+            _("At most %(n)d grids per file; split it into smaller files.")
+            % {"n": settings.GRIDGOV_IMPORT_MAX_ROWS}
+        )
+        return []
     parents = {r.code: r for r in Region.objects.filter(level=Level.COMMUNITY)}
     existing = dict(Region.objects.values_list("code", "level"))
     seen: dict[str, int] = {}

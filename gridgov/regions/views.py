@@ -1,14 +1,12 @@
-import csv
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.db.models.functions import Substr
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from gridgov.accounts import roles
 from gridgov.accounts.models import RoleAssignment
+from gridgov.core import files
 from gridgov.core.scoping import get_visible, under
 from gridgov.core.views import history_context, role_required
 from gridgov.people.models import Household, PartyMember, Resident, Unit
@@ -112,11 +110,9 @@ def coverage(request):
     gaps = [r for r in rows if r.missing]
     rows = gaps + [r for r in rows if not r.missing]  # what needs doing first
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="coverage.csv"'
-        response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
-        writer = csv.writer(response)
-        writer.writerow(
+        listed = gaps if request.GET.get("all") != "1" else rows
+        sheet = files.Sheet(
+            _("coverage"),
             [
                 _("grid code"),
                 _("grid"),
@@ -126,10 +122,8 @@ def coverage(request):
                 _("grid police"),
                 _("household liaisons"),
                 _("missing"),
-            ]
-        )
-        for r in gaps if request.GET.get("all") != "1" else rows:
-            writer.writerow(
+            ],
+            (
                 [
                     r.grid.region.code,
                     r.grid.region.name,
@@ -140,8 +134,11 @@ def coverage(request):
                     len(r.liaisons),
                     " ".join(r.missing_labels),
                 ]
-            )
-        return response
+                for r in listed
+            ),
+            text_columns={0},
+        )
+        return files.download(sheet, "coverage", "csv")
     return render(
         request,
         "regions/coverage.html",

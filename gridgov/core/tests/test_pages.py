@@ -250,3 +250,22 @@ def test_home_pages_per_role(world):
     assert "/people/residents/new/" not in leader  # leaders record nothing
     court = client_for(world, "court_officer").get("/").content.decode()
     assert "residents" not in court and "居民" not in court
+
+
+@pytest.mark.parametrize("name", ["=1+1", "@SUM(A1)", "-2+3", "+1"])
+def test_coverage_csv_neutralises_formulas(world, name):
+    import csv
+    import io
+
+    from gridgov.people.actions import create_unit
+    from gridgov.people.models import UnitKind
+    from gridgov.regions.actions import set_sponsor_unit
+
+    unit = create_unit(world.regions["grid_a2"], name, UnitKind.SHOP, actor="test")
+    set_sponsor_unit(world.regions["grid_a2"].grid, unit, actor="test")
+    response = client_for(world, "operator").get("/regions/coverage/?format=csv")
+    assert response.content.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 with the BOM
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    row = next(r for r in rows if r[0] == "540402001001002")
+    assert row[3] == "'" + name
+    assert row[6] == "0"  # a count stays a bare number

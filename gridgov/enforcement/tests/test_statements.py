@@ -89,3 +89,45 @@ def test_statement_upload_on_the_finance_desk(world, applied):
     officer.force_login(world.users["court_officer"])
     f.seek(0)
     assert officer.post("/enforcement/finance/", {"statement": f}).status_code == 403
+
+
+def finance_client(world):
+    c = Client()
+    c.force_login(world.users["court_finance"])
+    c.cookies["django_language"] = "en"
+    return c
+
+
+def statement_file(rows):
+    import io
+
+    f = io.BytesIO(csv_bytes(rows))
+    f.name = "statement.csv"
+    return f
+
+
+def test_a_long_statement_is_read_whole_never_cut_short(world, applied):
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    memo = "转账" * 200
+    rows = [[today, f"P{i}", "1.00", memo] for i in range(1_800)] + [[today, "B9", "3.00", ""]]
+    assert len(csv_bytes(rows)) > 2_000_000
+    page = finance_client(world).post("/enforcement/finance/", {"statement": statement_file(rows)})
+    assert page.status_code == 200
+    assert "B9" in page.content.decode()  # the last line, beyond 2 MB
+
+
+def test_a_statement_past_the_bounds_is_refused_with_a_message(world, applied, settings):
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    c = finance_client(world)
+    settings.GRIDGOV_IMPORT_MAX_ROWS = 5
+    rows = [[today, f"P{i}", "1.00", ""] for i in range(6)]
+    page = c.post("/enforcement/finance/", {"statement": statement_file(rows)})
+    assert page.status_code == 400 and "more than 5 rows" in page.content.decode()
+    settings.GRIDGOV_IMPORT_MAX_BYTES = 1_000
+    rows = [[today, f"P{i}", "1.00", "x" * 300] for i in range(5)]
+    page = c.post("/enforcement/finance/", {"statement": statement_file(rows)})
+    assert page.status_code == 400 and "at most 0.001 MB" in page.content.decode()

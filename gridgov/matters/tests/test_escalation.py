@@ -189,3 +189,22 @@ def test_meeting_pages_and_agenda_export(world):
     other = Client()
     other.force_login(world.users["street_b"])
     assert other.get(meeting_url).status_code == 404
+
+
+def test_agenda_cells_are_text_never_formulas(world):
+    m = weekly(world)
+    formula = '=HYPERLINK("http://x","y")'
+    Matter.objects.filter(pk=m.pk).update(description=formula)
+    meeting = escalation.call_meeting(
+        world.regions["street_a"], Tier.WEEKLY, timezone.localdate(), actor="test"
+    )
+    c = Client()
+    c.force_login(world.users["street_a"])
+    xlsx = c.get(f"/matters/meetings/{meeting.pk}/agenda.xlsx")
+    assert xlsx.status_code == 200
+    ws = load_workbook(io.BytesIO(xlsx.content)).active
+    row = next(r for r in ws.iter_rows() if r[0].value == m.code)
+    description = row[7]
+    assert description.data_type == "s" and description.value == "'" + formula
+    assert not any(cell.data_type == "f" for r in ws.iter_rows() for cell in r)
+    assert row[5].data_type == "n"  # days overdue stays a number

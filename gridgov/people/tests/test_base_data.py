@@ -1,5 +1,7 @@
 import datetime
 import io
+import re
+import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -320,3 +322,203 @@ def test_import_page_shows_row_errors(world):
     page = response.content.decode()
     assert "import-errors" in page and ">2<" in page
     assert c.get("/people/import/template/nope.xlsx").status_code == 404
+
+
+# --- Imports cannot be bombed, and Excel numbers never become ID numbers --------------------
+
+
+def english_client(world, key="community_a") -> Client:
+    c = Client()
+    c.force_login(world.users[key])
+    c.cookies["django_language"] = "en"
+    return c
+
+
+def upload(c, content: bytes, kind="residents"):
+    f = io.BytesIO(content)
+    f.name = "filled.xlsx"
+    return c.post("/people/import/", {"kind": kind, "file": f})
+
+
+def a_resident_row(name="新人", seq=7):
+    return [
+        "540402001001001",
+        "",
+        name,
+        make_id_number("540402", datetime.date(1990, 3, 7), seq),
+        "",
+        "",
+        "",
+        "",
+    ]
+
+
+def crafted(dimension: str | None, extra_rows: bytes = b"", parts=None) -> bytes:
+    """A residents workbook with one good row whose sheet XML is doctored: its declared
+    dimension replaced (or removed) and `extra_rows` appended to the sheet data; `parts`
+    replace or add other members of the package."""
+    good = zipfile.ZipFile(io.BytesIO(workbook("residents", [a_resident_row()])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in good.namelist():
+            data = good.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                dim = f'<dimension ref="{dimension}"/>'.encode() if dimension else b""
+                data = re.sub(rb"<dimension [^>]*/>", dim, data)
+                data = data.replace(b"</sheetData>", extra_rows + b"</sheetData>")
+            z.writestr(name, (parts or {}).get(name, data))
+        for name, data in (parts or {}).items():
+            if name not in good.namelist():
+                z.writestr(name, data)
+    return out.getvalue()
+
+
+def renamed_sheet(content: bytes) -> bytes:
+    """The same workbook with its sheet stored under a name that does not end in .xml:
+    openpyxl finds sheets through the workbook's relationships, not by file names."""
+    src = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in src.namelist():
+            data = src.read(name).replace(b"worksheets/sheet1.xml", b"worksheets/sheet1.dat")
+            z.writestr(name.replace("worksheets/sheet1.xml", "worksheets/sheet1.dat"), data)
+    return out.getvalue()
+
+
+def nothing_imported(before):
+    return (Resident.objects.count(), AuditEntry.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(lambda: crafted("A1:H1048576"), id="declares-a-million-rows"),
+        pytest.param(lambda: crafted("A1:H2", b'<row r="1048576"/>'), id="one-far-empty-row"),
+        pytest.param(
+            lambda: crafted(None, b'<row r="1048576"><c t="inlineStr"><is><t>x</t></is></c></row>'),
+            id="one-far-row-no-dimension",
+        ),
+        pytest.param(lambda: crafted(None, b"<row/>" * 1_048_574), id="a-million-empty-rows"),
+        pytest.param(lambda: crafted("A1:H2", b'<row r="2"/>' * 1_048_574), id="row-2-repeated"),
+        pytest.param(
+            lambda: renamed_sheet(crafted(None, b"<row/>" * 1_048_574)), id="sheet-named-.dat"
+        ),
+    ],
+)
+def test_import_refuses_a_sheet_of_a_million_rows_and_imports_nothing(world, content):
+    c = english_client(world)
+    before = (Resident.objects.count(), AuditEntry.objects.count())
+    response = upload(c, content())
+    assert response.status_code == 400
+    assert "rows" in response.content.decode() and "empty rows count too" in (
+        response.content.decode()
+    )
+    assert nothing_imported(before)
+
+
+def test_import_refuses_a_zip_bomb_and_an_oversized_file(world, settings):
+    c = english_client(world)
+    before = (Resident.objects.count(), AuditEntry.objects.count())
+    settings.GRIDGOV_IMPORT_MAX_UNPACKED_BYTES = 1_000_000
+    bomb = crafted("A1:H2", parts={"docProps/custom.xml": b" " * 2_000_000})
+    assert len(bomb) < 50_000
+    response = upload(c, bomb)
+    assert response.status_code == 400 and "unpacks to more than 1 MB" in response.content.decode()
+    settings.GRIDGOV_IMPORT_MAX_BYTES = 100_000
+    response = upload(c, workbook("residents", [a_resident_row()]) + b"\0" * 100_000)
+    assert response.status_code == 400 and "at most 0.1 MB" in response.content.decode()
+    assert nothing_imported(before)
+
+
+def test_import_refuses_a_sheet_too_dense_or_too_complex_to_read(world, settings):
+    settings.GRIDGOV_IMPORT_MAX_ROWS = 100
+    c = english_client(world)
+    before = (Resident.objects.count(), AuditEntry.objects.count())
+    wide = crafted("A1:H3", b'<row r="3">' + b"<c/>" * 100_000 + b"</row>")
+    response = upload(c, wide)
+    assert response.status_code == 400 and "too complex" in response.content.decode()
+    good = zipfile.ZipFile(io.BytesIO(workbook("residents", [a_resident_row()])))
+    styles = good.read("xl/styles.xml").replace(b"</fonts>", b"<font/>" * 200_000 + b"</fonts>")
+    response = upload(c, crafted("A1:H2", parts={"xl/styles.xml": styles}))
+    assert response.status_code == 400 and "too complex" in response.content.decode()
+    entities = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><Properties/>'
+    response = upload(c, crafted("A1:H2", parts={"docProps/app.xml": entities}))
+    assert response.status_code == 400 and "not an Excel workbook" in response.content.decode()
+    assert nothing_imported(before)
+
+
+def test_import_rows_are_counted_including_empty_ones(world, settings):
+    settings.GRIDGOV_IMPORT_MAX_ROWS = 3
+    rows = [a_resident_row("甲", 1), [None] * 8, [None] * 8, a_resident_row("乙", 2)]
+    with pytest.raises(Invalid, match="more than 3 rows"):
+        excel.import_workbook("residents", workbook("residents", rows), actor="test")
+    assert not Resident.objects.filter(name__in=["甲", "乙"]).exists()
+    n = excel.import_workbook("residents", workbook("residents", rows[:3]), actor="test")
+    assert n == 1
+
+
+def an_id_that_excel_turns_into_another_valid_one():
+    """Excel keeps 15 significant digits of a number: an ID number typed as a number comes
+    back with its last three digits zeroed, and now and then the check digit still holds for
+    the changed number (another person's, born on the same day)."""
+    for day in range(366):
+        born = datetime.date(1990, 1, 1) + datetime.timedelta(days=day)
+        typed = make_id_number("110101", born, 123)
+        kept = float(f"{int(typed[:17]) * 10:.15g}")
+        try:
+            validate_id_number(str(int(kept)))
+        except ValidationError:
+            continue
+        assert str(int(kept)) != typed
+        return typed, kept
+    raise AssertionError("no such number")
+
+
+def test_an_id_number_typed_as_a_number_is_not_stored_as_another_persons(world):
+    typed, as_number = an_id_that_excel_turns_into_another_valid_one()
+    rows = [["540402001001001", "", "数字身份证", as_number, "", "", "", ""]]
+    with pytest.raises(Invalid) as exc:
+        excel.import_workbook("residents", workbook("residents", rows), actor="test")
+    assert "Format the column as text" in exc.value.errors[0]["message"]
+    assert not Resident.objects.filter(name="数字身份证").exists()
+
+
+def test_numbers_in_id_phone_and_code_columns_are_refused_with_advice(world):
+    typed, as_number = an_id_that_excel_turns_into_another_valid_one()
+    rows = [
+        ["540402001001001", "", "数字身份证", as_number, "", "", "", ""],
+        ["540402001001001", "", "数字电话", typed, 13900000001, "", "", ""],
+        [540402001001001, "", "数字区划", a_resident_row()[3], "", "", "", ""],
+        ["540402001001001", "", "日期户号", a_resident_row()[3], "", "", "", ""],
+    ]
+    content = workbook("residents", rows)
+    wb = load_workbook(io.BytesIO(content))
+    wb.active["B5"] = datetime.datetime(2026, 1, 1)  # "1-1" typed into a number column
+    buf = io.BytesIO()
+    wb.save(buf)
+    c = english_client(world)
+    before = (Resident.objects.count(), AuditEntry.objects.count())
+    response = upload(c, buf.getvalue())
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count("Format the column as text") == 4
+    with pytest.raises(Invalid) as exc:
+        excel.import_workbook("residents", buf.getvalue(), actor="test")
+    assert [(e["row"], e["column"]) for e in exc.value.errors] == [
+        (2, "ID number"),
+        (3, "phone"),
+        (4, "region code"),
+        (5, "household number"),
+    ]
+    assert nothing_imported(before)
+
+
+def test_template_formats_id_phone_and_code_columns_as_text(world):
+    for kind in excel.KINDS.values():
+        ws = load_workbook(io.BytesIO(excel.template_workbook(kind))).active
+        for i, column in enumerate(kind.columns, start=1):
+            letter = ws.cell(row=1, column=i).column_letter
+            text = ws.column_dimensions[letter].number_format == "@"
+            assert text == column.text, (kind.key, column.key)
+            if column.text and column.example:
+                assert ws.cell(row=2, column=i).data_type == "s"

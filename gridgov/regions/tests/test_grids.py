@@ -240,3 +240,19 @@ def test_cli_exit_code_is_non_zero(world, tmp_path):
     )
     assert result.returncode != 0
     assert "FeatureCollection" in result.stderr
+
+
+def test_a_file_of_more_grids_than_an_import_may_hold_is_refused_whole(world, settings):
+    settings.GRIDGOV_IMPORT_MAX_ROWS = 2
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            feature(f"54040200200100{i}", f"新网格{i}", "540402002001", square(94.5 + i / 10, 29.9))
+            for i in range(3, 6)
+        ],
+    }
+    before = Grid.objects.count()
+    with pytest.raises(Invalid) as exc:
+        actions.import_grids(data, actor="test")
+    assert exc.value.errors == ["At most 2 grids per file; split it into smaller files."]
+    assert Grid.objects.count() == before
