@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "gridgov core"
 
     def ready(self):
-        from . import sweep
+        from . import sweep, throttle
 
         sweep.register("ratelimit", sweep._purge_rate_events)
+        sweep.register("throttle", throttle.purge_line)
