@@ -217,7 +217,7 @@ AXES_USERNAME_CALLABLE = "gridgov.core.throttle.account_key"
 AXES_CLIENT_IP_CALLABLE = "gridgov.core.throttle.client_ip"
 AXES_LOCKOUT_CALLABLE = "gridgov.core.throttle.lockout_response"
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not axes' business
-AXES_ENABLE_ADMIN = False  # the admin is read-only; `gridgov axes_reset_username` etc. unlock
+AXES_ENABLE_ADMIN = False  # the admin is read-only; `gridgov axes_reset_ip` etc. unlock
 AXES_VERBOSE = False
 # Payment notices allowed per provider and client address in the window (a provider's retry
 # storm after an outage stays far below this; a flood from one address does not).

@@ -24,7 +24,7 @@ import time
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -113,7 +113,8 @@ def _reject(notice: PaymentNotice, status: int, reason: str) -> Answer:
 
 def _parse(body: str) -> dict:
     try:
-        data = jsonbody.loads(body)
+        with translation.override("en"):  # like every other reason given to providers
+            data = jsonbody.loads(body)
     except Invalid as exc:
         raise ValueError(exc.message) from None
     if not isinstance(data, dict):
