@@ -36,6 +36,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.dispatch import receiver
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -161,7 +162,7 @@ def _record_lockout(sender, request, username, ip_address, **kwargs):
     channel, _sep, account = (username or "").partition(":")
     user = None
     if channel == PASSWORD:
-        channel = "admin" if request.path.startswith("/admin/") else "login"
+        channel = "admin" if request.path.startswith(reverse("admin:index")) else "login"
         user = User.objects.filter(username=account).first()
     fields = {}
     if user is None:
