@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from gridgov.core import parsing
+from gridgov.core import parsing, throttle
 from gridgov.core.errors import ActionError
 from gridgov.core.idempotency import run_once
 from gridgov.core.models import ApiClient
@@ -243,12 +243,17 @@ def _coordinate(post, name):
     return read(post.get(name, ""), name, required=False)
 
 
-def _client(post) -> ApiClient:
+def _client(request) -> ApiClient:
+    """The client whose api_key the request carries; wrong keys are throttled per client
+    address (Locked, a 429, once too many)."""
     from gridgov.accounts.models import APIToken
 
-    key = post.get("api_key", "")
+    throttle.check(request, "open311")
+    key = request.POST.get("api_key", "")
     client = ApiClient.objects.filter(key_digest=APIToken.digest_of(key), active=True).first()
     if not key or client is None:
+        if key:
+            throttle.failed(request, "open311")
         raise Open311Error(403, _("A valid api_key is required."))
     return client
 
@@ -309,7 +314,7 @@ def _create(request, client: ApiClient):
 @_view
 def requests(request, fmt):
     if request.method == "POST":
-        client = _client(request.POST)
+        client = _client(request)
         try:
             status, data = run_once(
                 f"open311:{client.pk}",

@@ -3,14 +3,24 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
+from gridgov.core import jsonbody
 from gridgov.core.errors import ActionError
 from gridgov.enforcement.api import router as enforcement_router
 from gridgov.matters.api import router as matters_router
 
 from .auth import Session, TokenAuth
 from .endpoints import router
+
+
+class BodyParser(Parser):
+    """Request bodies through gridgov's one JSON reader (depth-limited, clear messages)."""
+
+    def parse_body(self, request):
+        return jsonbody.loads(request.body)
+
 
 api = NinjaAPI(
     title="gridgov API",
@@ -21,6 +31,7 @@ api = NinjaAPI(
     openapi_url="/schema",
     docs_url="/docs",
     urls_namespace="api",
+    parser=BodyParser(),
 )
 
 
@@ -59,6 +70,14 @@ def _message(error: dict) -> str:
     if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
         return _("This part of the request has the wrong shape.")
     return error.get("msg", "")
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    # django-ninja wraps whatever the body parser raised; say what it was
+    if isinstance(exc.__cause__, ActionError):
+        return action_error(request, exc.__cause__)
+    return api.create_response(request, {"detail": str(exc), "errors": []}, status=exc.status_code)
 
 
 @api.exception_handler(ValidationError)

@@ -9,10 +9,11 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import pre_save
 
-        from . import sweep
+        from . import sweep, throttle
 
         pre_save.connect(_check_columns, dispatch_uid="gridgov-check-columns")
         sweep.register("ratelimit", sweep._purge_rate_events)
+        sweep.register("throttle", throttle.purge_line)
 
 
 def _check_columns(sender, instance, raw=False, **kwargs):

@@ -57,3 +57,11 @@ def mask_phone(value: str) -> str:
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def hex_digest_matches(expected: str, given) -> bool:
+    """Constant-time check of a hex HMAC received from outside against the one computed.
+    `given` may be anything (hmac.compare_digest raises on non-ASCII text): False then."""
+    return (
+        isinstance(given, str) and given.isascii() and hmac.compare_digest(expected, given.lower())
+    )

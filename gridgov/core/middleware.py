@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -7,18 +7,46 @@ from .context import new_request_id, request_context
 from .errors import ActionError
 
 
+def _nul_in(text: str) -> bool:
+    # the character itself, or JSON's escape for it (a body any parser may take for JSON)
+    return "\x00" in text or "\\u0000" in text
+
+
 def _has_nul(request) -> bool:
     """NUL characters are never meaningful in gridgov's input, and PostgreSQL refuses them
-    in text: turn them away at the door rather than fail deep inside a query."""
-    if "\x00" in request.path or any(
-        "\x00" in k or "\x00" in v for k, values in request.GET.lists() for v in values
+    in text: turn them away at the door rather than fail deep inside a query. The same test
+    for every content type (a parser may ignore the declared one): the path, the query, and
+    the body as the raw bytes — or, for a form, its decoded fields (file contents, which may
+    be binary, aside)."""
+    if _nul_in(request.path) or any(
+        _nul_in(k) or _nul_in(v) for k, values in request.GET.lists() for v in values
     ):
         return True
-    content_type = request.META.get("CONTENT_TYPE", "")
-    if content_type.startswith(("application/json", "application/x-www-form-urlencoded")):
-        body = request.body
-        return b"\x00" in body or b"\\u0000" in body or b"%00" in body
-    return False
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return False
+    names: list[str] = []
+    if request.content_type == "multipart/form-data" and request.method == "POST":
+        form = request.POST
+        names = [f.name or "" for _field, files in request.FILES.lists() for f in files]
+    elif request.content_type == "application/x-www-form-urlencoded":
+        form = QueryDict(request.body, encoding=request.encoding)
+    else:
+        return b"\x00" in request.body or b"\\u0000" in request.body
+    return any(_nul_in(k) or _nul_in(v) for k, values in form.lists() for v in values) or any(
+        map(_nul_in, names)
+    )
+
+
+def refuse_nul(request):
+    """400, in the request's language, as text with its charset."""
+    from django.utils import translation
+
+    language = request_language(request)
+    with translation.override(language):
+        message = _("The request contains a NUL character.")
+    response = HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    response["Content-Language"] = language
+    return response
 
 
 class RequestIdMiddleware:
@@ -32,9 +60,7 @@ class RequestIdMiddleware:
         request.request_id = new_request_id(request.headers.get("X-Request-ID"))
         with request_context(request.request_id):
             if _has_nul(request):
-                response = HttpResponseBadRequest(
-                    _("The request contains a NUL character."), content_type="text/plain"
-                )
+                response = refuse_nul(request)
             else:
                 response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
@@ -55,24 +81,34 @@ class RequestIdMiddleware:
         return None
 
 
+API_PREFIXES = ("/api/", "/open311/")
+
+
+def request_language(request) -> str:
+    """The language a request is answered in: the user's pick (the language cookie), else
+    for API clients their Accept-Language, else Chinese."""
+    from django.conf import settings
+    from django.utils import translation
+
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if not language and request.path.startswith(API_PREFIXES):
+        language = translation.get_language_from_request(request)
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    return language
+
+
 class LanguageMiddleware:
     """Chinese first: pages are in zh-Hans unless the user picked English with the switch
     (the language cookie). API clients may ask by Accept-Language as well."""
-
-    API_PREFIXES = ("/api/", "/open311/")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
         from django.utils import translation
 
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if not language and request.path.startswith(self.API_PREFIXES):
-            language = translation.get_language_from_request(request)
-        if language not in dict(settings.LANGUAGES):
-            language = settings.LANGUAGE_CODE
+        language = request_language(request)
         request.LANGUAGE_CODE = language
         with translation.override(language):  # and restore the thread's language after
             response = self.get_response(request)
@@ -86,12 +122,12 @@ class UploadLimitMiddleware:
     reads it: Django would otherwise stream any size of upload to a temporary file. A body
     without a Content-Length is not read at all by Django's parsers."""
 
-    API_PREFIXES = LanguageMiddleware.API_PREFIXES
-
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        from django.utils import translation
+
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -99,9 +135,10 @@ class UploadLimitMiddleware:
         limit = settings.GRIDGOV_UPLOAD_MAX_BYTES
         if length <= limit:
             return self.get_response(request)
-        message = _("The upload is too large: at most %(mb)s MB at once.") % {
-            "mb": f"{limit / 1_000_000:g}"
-        }
-        if request.path.startswith(self.API_PREFIXES):
-            return JsonResponse({"detail": message, "errors": []}, status=413)
-        return render(request, "error.html", {"status": 413, "message": message}, status=413)
+        with translation.override(request_language(request)):
+            message = _("The upload is too large: at most %(mb)s MB at once.") % {
+                "mb": f"{limit / 1_000_000:g}"
+            }
+            if request.path.startswith(API_PREFIXES):
+                return JsonResponse({"detail": message, "errors": []}, status=413)
+            return render(request, "error.html", {"status": 413, "message": message}, status=413)

@@ -14,6 +14,7 @@ class AuditAction(models.IntegerChoices):
     TOKEN_CREATED = 120, _("API token created")
     ADMIN_SITE_GRANTED = 130, _("admin site granted")
     API_CLIENT_CREATED = 140, _("API client registered")
+    LOCKED_OUT = 150, _("locked out after repeated failed sign-ins or keys")
     # 200–299 regions, grids, party organisations
     REGION_CREATED = 200, _("region created")
     REGION_UPDATED = 201, _("region updated")
@@ -64,6 +65,7 @@ class AuditAction(models.IntegerChoices):
     PAYMENT_CODE_CREATED = 530, _("payment code created")
     PAYMENT_PROVIDER_CREATED = 531, _("payment provider registered")
     UNCLAIMED_ASSIGNED = 532, _("unclaimed money assigned to a case")
+    PAYMENT_NOTICE_SETTLED = 533, _("interrupted payment notice settled by the sweep")
     PAYEE_ADDED = 500, _("payee account added")
     PAYEE_VERIFIED = 501, _("payee account verified")
     PAYOUT_REQUESTED = 510, _("payout requested")

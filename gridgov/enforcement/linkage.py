@@ -165,9 +165,7 @@ def _check(raw: bytes) -> tuple[AssetInquiry, dict]:
                 raise ValueError("amount_fen is not a whole non-negative number")
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise Invalid(f"malformed answer: {exc}") from None
-    if agency not in Agency.values or not hmac.compare_digest(
-        sign(agency, data), str(signature).lower()
-    ):
+    if agency not in Agency.values or not crypto.hex_digest_matches(sign(agency, data), signature):
         raise Invalid("bad signature")
     inquiry = AssetInquiry.objects.filter(ref=ref, agency=agency).first()
     if inquiry is None:

@@ -310,6 +310,7 @@ def finance_desk(request):
             "check": check,
             "error": error,
             "reconciliation": reconciliation,
+            "stuck": payments.stuck_notices(request.user),
         },
         status=400 if error else 200,
     )

@@ -4,10 +4,13 @@ A provider signs each notice: header `X-Gridgov-Timestamp` (Unix seconds) and
 `X-Gridgov-Signature` = hex HMAC-SHA256(secret, timestamp + "." + raw body). The body is JSON:
 {"txn_id": "…", "code": "…", "amount_fen": 12345, "paid_at": "ISO 8601"}.
 
-Every notice is stored exactly as it came, in its own transaction, before anything else.
-A notice is applied once per (provider, txn_id): a repeat gets the same success answer and
-posts nothing; the same id with a different amount (or code) is a conflict, stored, alerted
-and never posted. Money for an unknown, inactive or expired code goes to suspense.
+A notice that proves it is the provider's (known provider, valid signature, fresh timestamp)
+is stored exactly as it came, in its own transaction, before anything else; one that does not
+is refused and stores nothing, so a flood of forgeries cannot fill the database. A notice is
+applied once per (provider, txn_id): a repeat gets the same success answer and posts nothing;
+the same id with a different amount (or code) is a conflict, stored, alerted and never posted.
+Money for an unknown, inactive or expired code goes to suspense. A notice a crash or an error
+left "received" is settled later by `gridgov sweep` (`settle_stuck`) from its stored body.
 """
 
 from __future__ import annotations
@@ -15,17 +18,19 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
-import json
+import re
 import secrets
 import time
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from gridgov.core import audit, crypto
+from gridgov.core import audit, crypto, jsonbody
 from gridgov.core.actions import check_admin
+from gridgov.core.errors import Invalid
 from gridgov.core.models import AuditAction
 
 from . import ledger
@@ -39,6 +44,8 @@ from .models import (
 from .money import fen, is_fen
 
 MAX_SKEW_SECONDS = 300
+SIGNATURE_RE = re.compile(r"[0-9a-fA-F]{64}")
+TIMESTAMP_RE = re.compile(r"[0-9]{1,12}")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -84,9 +91,17 @@ def new_code(case, amount_due_fen: int, *, actor="system", expires_on: datetime.
 
 
 class Answer:
-    def __init__(self, status: int, body: dict):
+    """What the notice endpoint answers. `unauthentic` marks a notice that did not prove it
+    came from the provider (the endpoint counts those towards the throttle)."""
+
+    def __init__(self, status: int, body: dict, *, unauthentic: bool = False):
         self.status = status
         self.body = body
+        self.unauthentic = unauthentic
+
+
+def _refuse(status: int, reason: str) -> Answer:
+    return Answer(status, {"result": "rejected", "reason": reason}, unauthentic=True)
 
 
 def _reject(notice: PaymentNotice, status: int, reason: str) -> Answer:
@@ -96,8 +111,12 @@ def _reject(notice: PaymentNotice, status: int, reason: str) -> Answer:
     return Answer(status, {"result": "rejected", "reason": reason})
 
 
-def _parse(body: bytes) -> dict:
-    data = json.loads(body.decode("utf-8"))
+def _parse(body: str) -> dict:
+    try:
+        with translation.override("en"):  # like every other reason given to providers
+            data = jsonbody.loads(body)
+    except Invalid as exc:
+        raise ValueError(exc.message) from None
     if not isinstance(data, dict):
         raise ValueError("the body is not a JSON object")
     txn = data.get("txn_id")
@@ -118,47 +137,65 @@ def _parse(body: bytes) -> dict:
     }
 
 
+def _signed(provider: PaymentProvider, timestamp: str, signature: str, body: bytes) -> bool:
+    expected = sign(crypto.decrypt(provider.secret_enc), timestamp, body)
+    return crypto.hex_digest_matches(expected, signature)
+
+
 def handle_notice(
     provider_name: str, timestamp: str, signature: str, body: bytes, *, now: float | None = None
 ) -> Answer:
-    # 1. keep the notice exactly as it came, whatever happens next
-    with transaction.atomic():
-        notice = PaymentNotice.objects.create(
-            provider_name=provider_name[:32],
-            timestamp=(timestamp or "")[:32],
-            signature=(signature or "")[:128],
-            raw_body=body.decode("utf-8", "replace"),
-        )
+    timestamp, signature = timestamp or "", signature or ""
+    # 1. authenticity and freshness first: what is not the provider's stores nothing
     provider = PaymentProvider.objects.filter(name=provider_name, active=True).first()
     if provider is None:
-        return _reject(notice, 404, "unknown provider")
-    # 2. authenticity and freshness
-    expected = sign(crypto.decrypt(provider.secret_enc), timestamp or "", body)
-    if not hmac.compare_digest(expected, (signature or "").lower()):
-        return _reject(notice, 401, "bad signature")
+        return _refuse(404, "unknown provider")
+    if not (SIGNATURE_RE.fullmatch(signature) and TIMESTAMP_RE.fullmatch(timestamp)):
+        return _refuse(400, "malformed signature or timestamp header")
+    if not _signed(provider, timestamp, signature, body):
+        return _refuse(401, "bad signature")
+    if abs((now or time.time()) - int(timestamp)) > MAX_SKEW_SECONDS:
+        return _refuse(401, "timestamp more than 5 minutes off")
+    # 2. keep the notice exactly as it came, in its own transaction, whatever happens next
     try:
-        skew = abs((now or time.time()) - int(timestamp))
-    except (TypeError, ValueError):
-        return _reject(notice, 400, "bad timestamp")
-    if skew > MAX_SKEW_SECONDS:
-        return _reject(notice, 401, "timestamp more than 5 minutes off")
-    # 3. content
+        text, status = body.decode("utf-8"), NoticeStatus.RECEIVED
+    except UnicodeDecodeError:
+        text, status = body.decode("utf-8", "replace"), NoticeStatus.REJECTED
+    with transaction.atomic():
+        notice = PaymentNotice.objects.create(
+            provider_name=provider.name,
+            timestamp=timestamp,
+            signature=signature,
+            raw_body=text,
+            status=status,
+            reason="" if status == NoticeStatus.RECEIVED else "malformed body: not UTF-8",
+        )
+    if status == NoticeStatus.REJECTED:
+        return Answer(400, {"result": "rejected", "reason": notice.reason})
+    return _settle(provider, notice)
+
+
+def _settle(provider: PaymentProvider, notice: PaymentNotice) -> Answer:
+    """Steps 3 and 4 for a stored, authentic notice: read it, then post it at most once."""
     try:
-        data = _parse(body)
-    except (ValueError, UnicodeDecodeError, KeyError, TypeError) as exc:
+        data = _parse(notice.raw_body)
+    except ValueError as exc:
         return _reject(notice, 400, f"malformed body: {exc}")
     PaymentNotice.objects.filter(pk=notice.pk).update(txn_id=data["txn_id"])
-    # 4. exactly once
     ok = {"result": "ok", "txn_id": data["txn_id"]}
     prior = PaymentApplication.objects.filter(provider=provider, txn_id=data["txn_id"]).first()
     if prior is None:
         try:
-            with transaction.atomic():
+            with transaction.atomic():  # the posting and the notice's status, or neither
                 status = _apply(provider, notice, data)
-            PaymentNotice.objects.filter(pk=notice.pk).update(status=status)
+                PaymentNotice.objects.filter(pk=notice.pk).update(status=status)
             return Answer(200, ok)
         except IntegrityError:  # the same transaction applied concurrently
             prior = PaymentApplication.objects.get(provider=provider, txn_id=data["txn_id"])
+    if prior.notice_id == notice.pk:  # this very notice was posted (by a concurrent sweep)
+        status = NoticeStatus.APPLIED if prior.case_id else NoticeStatus.SUSPENSE
+        PaymentNotice.objects.filter(pk=notice.pk).update(status=status)
+        return Answer(200, ok)
     if prior.amount_fen == data["amount_fen"] and prior.code == data["code"]:
         PaymentNotice.objects.filter(pk=notice.pk).update(status=NoticeStatus.DUPLICATE)
         return Answer(200, ok)
@@ -168,6 +205,74 @@ def handle_notice(
     )
     _alert(prior, data)
     return Answer(409, {"result": "conflict", "txn_id": data["txn_id"]})
+
+
+# --- notices cut short ------------------------------------------------------------------------
+
+
+def _stuck(now: datetime.datetime | None = None):
+    since = (now or timezone.now()) - datetime.timedelta(
+        seconds=settings.GRIDGOV_NOTICE_STUCK_SECONDS
+    )
+    return PaymentNotice.objects.filter(status=NoticeStatus.RECEIVED, received_at__lt=since)
+
+
+def stuck_notices(user):
+    """Notices left "received" by a crash or an error, for the finance desk: all of them for
+    system admins and court finance at a root of the region tree; for other court finance,
+    those whose (signed) body names a payment code of a case they see."""
+    from gridgov.accounts.roles import Role, all_assignments
+
+    from .models import EnforcementCase
+
+    qs = _stuck().order_by("received_at")
+    mine = [(role, path) for role, path, _unit in all_assignments(user)]
+    if any(r in (Role.SYSTEM_ADMIN, Role.COURT_FINANCE) and len(p) <= 4 for r, p in mine):
+        return qs
+    if not any(r == Role.COURT_FINANCE for r, _p in mine):
+        return qs.none()
+    named = {}
+    for pk, raw in qs.values_list("pk", "raw_body")[:500]:
+        try:
+            named[pk] = _parse(raw)["code"]
+        except ValueError:
+            continue
+    codes = set(
+        PaymentCode.objects.filter(
+            code__in=set(named.values()), case__in=EnforcementCase.objects.visible_to(user)
+        ).values_list("code", flat=True)
+    )
+    return qs.filter(pk__in=[pk for pk, code in named.items() if code in codes])
+
+
+def settle_stuck(now: datetime.datetime | None = None) -> list[Answer]:
+    """Settles every stuck notice from its stored body, as if it had just arrived: its
+    signature is checked again (not its age), and the apply-once rule holds, so a notice
+    already posted posts nothing. Called by `gridgov sweep`; each one is audited."""
+    answers = []
+    for notice in _stuck(now).order_by("pk"):
+        provider = PaymentProvider.objects.filter(name=notice.provider_name).first()
+        if provider is None:
+            answer = _reject(notice, 404, "unknown provider")
+        elif not _signed(provider, notice.timestamp, notice.signature, notice.raw_body.encode()):
+            answer = _reject(notice, 401, "bad signature")
+        else:
+            answer = _settle(provider, notice)
+        notice.refresh_from_db()
+        with transaction.atomic():
+            audit.record(
+                AuditAction.PAYMENT_NOTICE_SETTLED,
+                actor="system:sweep",
+                obj=notice,
+                after={"status": notice.status, "txn_id": notice.txn_id, "answer": answer.status},
+            )
+        answers.append(answer)
+    return answers
+
+
+def sweep_line() -> str:
+    """`gridgov sweep`'s line for payment notices."""
+    return f"settled {len(settle_stuck())} interrupted payment notices"
 
 
 def _apply(provider, notice, data) -> str:

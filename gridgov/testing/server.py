@@ -55,6 +55,9 @@ class LiveServer:
             "GRIDGOV_VAR_DIR": str(self.tmp),
             "DATABASE_URL": _database_url(self.tmp),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # as behind the production proxy: a test may act from an address of its own
+            # (X-Forwarded-For), so that locking one out leaves 127.0.0.1 to the others
+            "GRIDGOV_TRUST_X_FORWARDED_FOR": "1",
         }
         self.proc: subprocess.Popen | None = None
 

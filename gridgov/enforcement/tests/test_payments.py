@@ -95,7 +95,7 @@ def test_unknown_or_expired_codes_go_to_suspense(setup):
         ("body", 401),
     ],
 )
-def test_bad_signatures_and_stale_timestamps_are_refused_and_kept(setup, tamper, status):
+def test_bad_signatures_and_stale_timestamps_are_refused_and_store_nothing(setup, tamper, status):
     case, secret, code = setup
     ts = int(time.time())
     if tamper == "stale":
@@ -112,8 +112,7 @@ def test_bad_signatures_and_stale_timestamps_are_refused_and_kept(setup, tamper,
     )
     assert response.status_code == status
     assert case_balance(case) == 0
-    notice = PaymentNotice.objects.get()
-    assert notice.status == NoticeStatus.REJECTED and notice.raw_body == body.decode()
+    assert not PaymentNotice.objects.exists()
 
 
 @pytest.mark.parametrize("amount", [-5, 0, 1.5, "100", None, True, 10**20])
@@ -145,7 +144,9 @@ def test_malformed_bodies_and_unknown_providers(setup):
         == 404
     )
     assert Client().get("/enforcement/notify/testbank/").status_code == 405
-    assert PaymentNotice.objects.count() == 4 and case_balance(case) == 0
+    # the signed ones are kept, rejected; the unknown provider's stores nothing
+    assert PaymentNotice.objects.filter(status=NoticeStatus.REJECTED).count() == 3
+    assert PaymentNotice.objects.count() == 3 and case_balance(case) == 0
 
 
 def test_case_page_and_finance_desk_cost_the_same_queries_for_more_payments(setup, world):
@@ -169,3 +170,147 @@ def test_case_page_and_finance_desk_cost_the_same_queries_for_more_payments(setu
         send(secret, code.code, 100 + n)
         send(secret, f"NOPE100{n}", 100 + n)
     assert [queries(u) for u in pages] == before
+
+
+# --- odd notices (issue 8, item 12) ------------------------------------------------------------
+
+
+def post_notice(body, headers, provider="testbank", address="127.0.0.1"):
+    return Client(REMOTE_ADDR=address).post(
+        f"/enforcement/notify/{provider}/",
+        data=body,
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+@pytest.mark.parametrize(
+    "header, value",
+    [
+        ("X-Gridgov-Signature", "é" * 64),
+        ("X-Gridgov-Signature", "签名"),
+        ("X-Gridgov-Timestamp", "１７００００００００"),  # full-width digits
+    ],
+)
+def test_a_non_ascii_signature_header_is_a_400_and_stores_nothing(setup, header, value):
+    case, secret, code = setup
+    headers, body = simulator.notice(secret, code.code, 100)
+    response = post_notice(body, {**headers, header: value})
+    assert response.status_code == 400 and response.json()["result"] == "rejected"
+    assert not PaymentNotice.objects.exists() and case_balance(case) == 0
+
+
+def test_a_deeply_nested_signed_body_is_a_400_not_a_crash(setup):
+    case, secret, code = setup
+    body = b"[" * 60_000  # within the 64 KB a notice may have
+    ts = str(int(time.time()))
+    response = post_notice(
+        body, {"X-Gridgov-Timestamp": ts, "X-Gridgov-Signature": payments.sign(secret, ts, body)}
+    )
+    assert response.status_code == 400 and "nests more than" in response.json()["reason"]
+    assert PaymentNotice.objects.get().status == NoticeStatus.REJECTED
+    assert case_balance(case) == 0
+
+
+def test_an_unsigned_flood_stores_nothing_and_is_throttled(setup):
+    from gridgov.core.models import AuditAction, AuditEntry
+
+    case, secret, code = setup
+    statuses = []
+    for i in range(30):
+        headers, body = simulator.notice("not-the-secret", code.code, 100, txn_id=f"F{i}")
+        statuses.append(post_notice(body, headers, address="192.0.2.9").status_code)
+    assert statuses == [401] * 4 + [429] * 26
+    assert not PaymentNotice.objects.exists() and case_balance(case) == 0
+    lockout = AuditEntry.objects.get(action=AuditAction.LOCKED_OUT)
+    assert lockout.after["channel"] == "payment" and lockout.after["account"] == "testbank"
+    # the provider itself, from its own address, is not affected
+    headers, body = simulator.notice(secret, code.code, 100, txn_id="REAL")
+    assert post_notice(body, headers, address="192.0.2.10").status_code == 200
+
+
+def test_notices_are_rate_limited_per_provider_and_address(setup, settings):
+    case, secret, code = setup
+    settings.GRIDGOV_NOTICE_LIMIT = 3
+    _other, other_secret = payments.create_provider("otherbank")
+
+    def send_from(address, txn, provider="testbank", key=secret):
+        headers, body = simulator.notice(key, code.code, 100, txn_id=txn)
+        return post_notice(body, headers, provider=provider, address=address)
+
+    for i in range(3):
+        assert send_from("192.0.2.21", f"R{i}").status_code == 200
+    refused = send_from("192.0.2.21", "R3")
+    assert refused.status_code == 429 and refused.json()["result"] == "rejected"
+    assert send_from("192.0.2.22", "R3").status_code == 200  # another address
+    assert send_from("192.0.2.21", "O1", "otherbank", other_secret).status_code == 200
+    assert case_balance(case) == 500
+
+
+def _crashed_notice(secret, code, amount, txn, *, minutes_ago=5):
+    """A notice as a crash leaves it: verified and stored, then nothing more."""
+    headers, body = simulator.notice(secret, code, amount, txn_id=txn)
+    notice = PaymentNotice.objects.create(
+        provider_name="testbank",
+        timestamp=headers["X-Gridgov-Timestamp"],
+        signature=headers["X-Gridgov-Signature"],
+        raw_body=body.decode(),
+    )
+    PaymentNotice.objects.filter(pk=notice.pk).update(
+        received_at=notice.received_at - datetime.timedelta(minutes=minutes_ago)
+    )
+    return notice
+
+
+def test_a_notice_left_received_is_listed_and_settled_once_by_the_sweep(setup, world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from gridgov.core.models import AuditAction, AuditEntry
+
+    case, secret, code = setup
+    mine = _crashed_notice(secret, code.code, 2_000, "CRASH-1")
+    unknown = _crashed_notice(secret, "NOSUCHCODE", 300, "CRASH-2")
+    send(secret, code.code, 50, txn_id="CRASH-3")  # applied, then its retry was cut short
+    retry = _crashed_notice(secret, code.code, 50, "CRASH-3")
+    fresh = _crashed_notice(secret, code.code, 70, "CRASH-4", minutes_ago=0)  # still running
+
+    def listed(key):
+        c = Client()
+        c.force_login(world.users[key])
+        page = c.get("/enforcement/finance/").content.decode()
+        return {n.pk for n in (mine, unknown, retry, fresh) if f'data-notice="{n.pk}"' in page}
+
+    # court finance of the district sees its case's; a system admin at the city sees all
+    assert listed("court_finance") == {mine.pk, retry.pk}
+    assert listed("admin") == {mine.pk, unknown.pk, retry.pk}
+
+    out = StringIO()
+    call_command("sweep", stdout=out)
+    assert "settled 3 interrupted payment notices" in out.getvalue()
+    assert case_balance(case) == 2_050  # CRASH-1 posted; CRASH-3 not a second time
+    assert ledger.balance(ledger.system_account(AccountKind.SUSPENSE)) == 300
+    statuses = dict(PaymentNotice.objects.values_list("pk", "status"))
+    assert statuses[mine.pk] == NoticeStatus.APPLIED
+    assert statuses[unknown.pk] == NoticeStatus.SUSPENSE
+    assert statuses[retry.pk] == NoticeStatus.DUPLICATE
+    assert statuses[fresh.pk] == NoticeStatus.RECEIVED
+    assert AuditEntry.objects.filter(action=AuditAction.PAYMENT_NOTICE_SETTLED).count() == 3
+
+    out = StringIO()
+    call_command("sweep", stdout=out)  # once is once
+    assert "settled 0 interrupted payment notices" in out.getvalue()
+    assert case_balance(case) == 2_050 and ledger.check().ok
+    assert listed("admin") == set()
+
+
+def test_the_sweep_does_not_post_a_stored_notice_whose_signature_fails(setup):
+    from gridgov.core.models import AuditAction, AuditEntry
+
+    case, secret, code = setup
+    forged = _crashed_notice("not-the-secret", code.code, 9_000, "FORGED")
+    payments.settle_stuck()
+    forged.refresh_from_db()
+    assert forged.status == NoticeStatus.REJECTED and case_balance(case) == 0
+    assert AuditEntry.objects.filter(action=AuditAction.PAYMENT_NOTICE_SETTLED).count() == 1

@@ -1,0 +1,40 @@
+"""One way to read JSON that came from outside (API bodies, payment notices): anything that is
+not JSON, or is nested deeper than any gridgov document (MAX_DEPTH), is a 400 with a message
+— never a RecursionError deep in the parser, the audit trail or the database."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from .errors import Invalid
+
+MAX_DEPTH = 32  # a GeoJSON MultiPolygon inside a request is 7 deep
+
+
+def depth(value: Any) -> int:
+    """How deeply lists and objects nest in `value` (a scalar is 0); without recursion."""
+    containers = dict | list
+    deepest, stack = 0, [(value, 1)] if isinstance(value, containers) else []
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((c, level + 1) for c in children if isinstance(c, containers))
+    return deepest
+
+
+def loads(raw: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
+    """The JSON value of `raw`; Invalid when it is not JSON or nests deeper than max_depth."""
+    too_deep = Invalid(_("The JSON nests more than %(n)d levels deep.") % {"n": max_depth})
+    try:
+        value = json.loads(raw)
+    except RecursionError:
+        raise too_deep from None
+    except ValueError as exc:  # also UnicodeDecodeError
+        raise Invalid(_("The body is not valid JSON: %(error)s") % {"error": exc}) from None
+    if depth(value) > max_depth:
+        raise too_deep
+    return value
