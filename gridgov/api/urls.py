@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from gridgov.core.errors import ActionError
 from gridgov.enforcement.api import router as enforcement_router
@@ -11,6 +11,7 @@ from gridgov.matters.api import router as matters_router
 
 from .auth import Session, TokenAuth
 from .endpoints import router
+from .parser import NotAnObject, ObjectParser
 
 api = NinjaAPI(
     title="gridgov API",
@@ -21,6 +22,7 @@ api = NinjaAPI(
     openapi_url="/schema",
     docs_url="/docs",
     urls_namespace="api",
+    parser=ObjectParser(),
 )
 
 
@@ -40,6 +42,18 @@ def validation_error(request, exc: ValidationError):
     return api.create_response(
         request, {"detail": _("The request is not valid."), "errors": errors}, status=400
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """django-ninja's own refusals; a body it could not read says why in the user's
+    language."""
+    detail = str(exc)
+    if isinstance(exc.__cause__, NotAnObject):
+        detail = _("The body must be one JSON object (not a list).")
+    elif isinstance(exc.__cause__, ValueError):
+        detail = _("The body is not valid JSON.")
+    return api.create_response(request, {"detail": detail, "errors": []}, status=exc.status_code)
 
 
 @api.exception_handler(PermissionDenied)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from gridgov.accounts import roles
 from gridgov.accounts.roles import Role
+from gridgov.core import reveal
 from gridgov.core.errors import ActionError, Invalid, NotFound
 from gridgov.core.scoping import get_visible
 from gridgov.core.views import chosen, history_context, paginate, role_required
@@ -159,7 +160,7 @@ def case_action(request, pk, name):
         elif name == "reveal":
             party = chosen(case.parties.all(), p.get("party"))
             shown = parties.reveal(party, actor=request.user, reason=p.get("reason", ""))
-            return case_page(request, pk, revealed={"party": party.pk, **shown})
+            return reveal.no_store(case_page(request, pk, revealed={"party": party.pk, **shown}))
         elif name == "extend":
             days = p.get("days", "")
             if not days.isdigit():

@@ -76,6 +76,7 @@ class _Rows:
         self.kind = kind
         self.rows = rows
         self.errors: list[RowError] = []
+        self.referrals: list = []  # made again after the import's rollback (actions.refer)
         self._labels = {c.key: str(c.label) for c in kind.columns}
 
     def error(self, row: int, key: str, message: str):
@@ -252,6 +253,7 @@ def _import_residents(rows: _Rows, actor) -> int:
     except Invalid as exc:
         for e in exc.errors:
             rows.error(where[e["item"]], field_keys.get(e["field"], e["field"]), e["message"])
+        rows.referrals = getattr(exc, "referrals", [])
         return 0
     return len(items)
 
@@ -407,6 +409,7 @@ def import_workbook(kind_key: str, content: bytes, *, actor) -> int:
                 after={"kind": kind.key, "rows": count},
             )
     except _Rollback:
+        actions.refer(rows.referrals, actor=actor)
         unique = {(e.row, e.column, e.message): e for e in rows.errors}.values()
         raise Invalid(
             _("Nothing was imported."),
