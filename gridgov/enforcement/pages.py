@@ -20,9 +20,18 @@ from gridgov.core.errors import ActionError, Invalid, NotFound
 from gridgov.core.scoping import get_visible
 from gridgov.core.views import chosen, history_context, paginate, role_required
 
-from . import cases, ledger, linkage, parties, payments, payouts, statements, typical
+from . import (
+    cases,
+    ledger,
+    linkage,
+    parties,
+    payments,
+    payouts,
+    statements,
+    typical,
+    unclaimed,
+)
 from .models import (
-    AccountKind,
     Agency,
     BasisKind,
     Campaign,
@@ -264,30 +273,42 @@ def code_sheet(request, pk, code):
 
 @role_required
 def finance_desk(request):
+    """The finance desk over the user's own courts (unclaimed.py): their payouts, their
+    unclaimed money, a statement matched with their payments, their share of the ledger
+    check (the whole check for city level)."""
     _reader(request.user)
-    visible = EnforcementCase.objects.visible_to(request.user)
+    user = request.user
+    visible = EnforcementCase.objects.visible_to(user)
+    my_pools = unclaimed.pools(user)
+    pools = list(my_pools)
     error, reconciliation = None, None
     if request.method == "POST" and "statement" in request.FILES:
-        if Role.COURT_FINANCE not in roles.roles_of(request.user):
+        if Role.COURT_FINANCE not in roles.roles_of(user):
             raise PermissionDenied(_("Only court finance reconciles statements."))
         try:
-            reconciliation = statements.reconcile(request.FILES["statement"].read(2_000_000))
+            reconciliation = statements.reconcile(
+                request.FILES["statement"].read(2_000_000), user=user
+            )
         except ActionError as exc:
             error = exc.message + "".join(
                 f" · {e['row']}/{e['column']}: {e['message']}" for e in exc.errors
             )
     elif request.method == "POST":
-        if Role.COURT_FINANCE not in roles.roles_of(request.user):
+        if Role.COURT_FINANCE not in roles.roles_of(user):
             raise PermissionDenied(_("Only court finance assigns unclaimed money."))
         try:
             case = visible.filter(number=request.POST.get("case", "").strip()).first()
             if case is None:
                 raise Invalid(_("No such case."))
+            pool = None
+            if request.POST.get("pool"):
+                pool = chosen(my_pools, request.POST["pool"], _("No such account."))
             payouts.assign_unclaimed(
                 parse_yuan(request.POST.get("amount", "")),
                 case,
-                actor=request.user,
+                actor=user,
                 note=request.POST.get("note", ""),
+                pool=pool,
             )
         except ActionError as exc:
             error = exc.message
@@ -295,16 +316,20 @@ def finance_desk(request):
             messages.success(request, _("Assigned to %(case)s.") % {"case": case.number})
             return redirect("enforcement:finance")
     today = timezone.localdate()
-    check = ledger.check()
+    if unclaimed.sees_city_money(user):
+        check = ledger.check()
+    else:
+        check = ledger.check(cases=visible, pools=pools)
     return render(
         request,
         "enforcement/finance.html",
         {
-            "suspense": ledger.balance(ledger.system_account(AccountKind.SUSPENSE)),
-            "unclaimed": PaymentApplication.objects.filter(case__isnull=True)
+            "suspense": sum(ledger.balance(p) for p in pools),
+            "pools": [(p, unclaimed.describe(p), ledger.balance(p)) for p in pools],
+            "unclaimed": unclaimed.unclaimed_payments(user)
             .select_related("provider")
             .order_by("-id")[:100],
-            "months": ledger.suspense_months(),
+            "months": ledger.suspense_months(pools),
             "to_approve": Payout.objects.filter(
                 case__in=visible, state=PayoutState.REQUESTED
             ).select_related("case", "payee"),
