@@ -14,6 +14,7 @@ The system (a label actor: CLI, demo) is not counted."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -62,6 +63,9 @@ def record(action: AuditAction, *, actor, obj, region_path: str, reason, after=N
     try:
         with transaction.atomic():
             if is_user(actor):
+                # one user's reveals one after another: parallel requests cannot all pass
+                # the same count (SQLite's writers queue already; this is for PostgreSQL)
+                get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
                 ratelimit.hit(SCOPE, f"user:{actor.pk}", limit=per_hour(), window=ratelimit.HOUR)
             audit.record(action, actor=actor, obj=obj, region_path=region_path, after=after)
     except TooMany:
