@@ -178,7 +178,7 @@ def _apply(provider, notice, data) -> str:
     entry = ledger.receive(
         data["amount_fen"],
         case=case,
-        court=provider.court,  # unclaimed money waits with the court whose account it is
+        court=None if case else provider.court,  # unclaimed: with the court whose account it is
         actor=f"payment:{provider.name}",
         memo=f"{provider.name} {data['txn_id']} code {data['code']}",
     )
