@@ -171,6 +171,9 @@ GRIDGOV_PUBLIC_URL = os.environ.get("GRIDGOV_PUBLIC_URL", "")
 # Public submissions allowed per hour from one client address, and at one sign.
 GRIDGOV_PUBLIC_PER_ADDRESS = int(os.environ.get("GRIDGOV_PUBLIC_PER_ADDRESS", "5"))
 GRIDGOV_PUBLIC_PER_SIGN = int(os.environ.get("GRIDGOV_PUBLIC_PER_SIGN", "60"))
+# Whole ID numbers and phones one user may see in an hour (residents and case parties
+# together); past it the user is refused and their supervisors are told.
+GRIDGOV_REVEALS_PER_HOUR = int(os.environ.get("GRIDGOV_REVEALS_PER_HOUR", "20"))
 # Behind a reverse proxy that sets X-Forwarded-For (and strips it from clients): "1".
 GRIDGOV_TRUST_X_FORWARDED_FOR = os.environ.get("GRIDGOV_TRUST_X_FORWARDED_FOR", "") == "1"
 # Uploads (see gridgov/core/files.py). A request body larger than GRIDGOV_UPLOAD_MAX_BYTES

@@ -1,15 +1,21 @@
 """Writes for users, role assignments and API tokens."""
 
+from functools import reduce
+from operator import or_
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from gridgov.core import audit
-from gridgov.core.actions import check_admin, check_write
+from gridgov.core.actions import check_admin, check_write, is_user
 from gridgov.core.errors import Conflict, Invalid
 from gridgov.core.models import AuditAction
+from gridgov.core.scoping import under
 
+from . import roles
 from .models import APIToken, RoleAssignment, User
 from .roles import Role
 
@@ -55,13 +61,48 @@ def create_user(
     return user
 
 
+def _no_such_user() -> Invalid:
+    # one answer for "no such account" and "not an account you may assign": staffing must
+    # not tell who has an account elsewhere
+    return Invalid(_("No user of that name that you may assign."))
+
+
+def assignable(actor):
+    """Accounts `actor` may give a grid staff role: active accounts that hold no role yet
+    (new accounts waiting for their place) and accounts holding a role at or below a node
+    of the actor's staffing scope — people who already work in the actor's area. The system
+    and system admins at the top of the tree may assign anyone."""
+    users = User.objects.filter(is_active=True)
+    if not is_user(actor) or roles.is_system_admin(actor):
+        return users
+    paths = roles.write_paths(actor, "staffing")
+    if not paths:
+        return users.none()
+    inside = RoleAssignment.objects.filter(
+        reduce(or_, (under("region__path", p) for p in paths))
+    ).values("user_id")
+    return users.filter(Q(role_assignments__isnull=True) | Q(pk__in=inside)).distinct()
+
+
+def find_assignable(username: str, *, actor) -> User:
+    """The account of that name if `actor` may assign it, else the same Invalid as for a
+    name nobody has."""
+    user = assignable(actor).filter(username=(username or "").strip()).first()
+    if user is None:
+        raise _no_such_user()
+    return user
+
+
 def assign_role(user: User, role: str, region, *, unit=None, actor) -> RoleAssignment:
     """Grants `role` at `region`. Grid staff roles may be granted by street/community staff
-    within their scope; every other role only by a system admin."""
+    within their scope, to an account they may assign (`assignable`); every other role only
+    by a system admin."""
     if role not in Role.values:
         raise Invalid(_("Unknown role %(role)s.") % {"role": role})
     if role in STAFF_ROLES:
         check_write(actor, "staffing", region.path, read_kind="region")
+        if not assignable(actor).filter(pk=user.pk).exists():
+            raise _no_such_user()
     else:
         check_admin(actor)
     if role == Role.DEPARTMENT_HANDLER and unit is None:

@@ -79,6 +79,33 @@ WRITE = {
 }
 
 
+# Who answers for whom: a person's supervisors hold one of these roles at the nearest node
+# at or above the node of the person's own assignment (a peer — the same role at the same
+# node — is no supervisor). Community staff answer for a grid's staff, street staff for the
+# community, leaders for the street; a court officer answers to the officers of the court
+# above (the intermediate court, which approves cross-court assignments) or to the leaders
+# over the court. Court finance is never told about officers' reveals: keeping the money
+# apart from the parties' data is the point of the separation.
+SUPERVISED_BY = {
+    R.GRID_WORKER: frozenset({R.COMMUNITY_STAFF, R.STREET_STAFF, R.LEADER, R.SYSTEM_ADMIN}),
+    R.GRID_POLICE: frozenset({R.COMMUNITY_STAFF, R.STREET_STAFF, R.LEADER, R.SYSTEM_ADMIN}),
+    R.HOUSEHOLD_LIAISON: frozenset({R.COMMUNITY_STAFF, R.STREET_STAFF, R.LEADER, R.SYSTEM_ADMIN}),
+    R.VOLUNTEER: frozenset({R.COMMUNITY_STAFF, R.STREET_STAFF, R.LEADER, R.SYSTEM_ADMIN}),
+    R.COMMUNITY_STAFF: frozenset({R.STREET_STAFF, R.LEADER, R.SYSTEM_ADMIN}),
+    R.STREET_STAFF: frozenset({R.LEADER, R.SYSTEM_ADMIN}),
+    R.OPERATOR: frozenset({R.LEADER, R.SYSTEM_ADMIN}),
+    R.DEPARTMENT_HANDLER: frozenset({R.LEADER, R.SYSTEM_ADMIN}),
+    R.SYSTEM_ADMIN: frozenset({R.LEADER, R.SYSTEM_ADMIN}),
+    R.LEADER: frozenset({R.LEADER}),
+    R.COURT_OFFICER: frozenset({R.COURT_OFFICER, R.LEADER}),
+    R.COURT_FINANCE: frozenset({R.COURT_FINANCE, R.LEADER}),
+}
+# Whoever looks after a place's base data: the community first, then the street, then the
+# system administrators (used to refer a record to the people who hold it).
+KEEPERS = (R.COMMUNITY_STAFF, R.STREET_STAFF, R.SYSTEM_ADMIN)
+STEP = 4  # treebeard's path step: one level of the region tree
+
+
 def all_assignments(user) -> list[tuple[str, str, int | None]]:
     """[(role, region_path, unit_id)] for the user, cached on the user object."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -188,3 +215,50 @@ def nav_for(user) -> list[tuple[str, str]]:
 def is_system_admin(user) -> bool:
     """A system admin assigned at a root of the region tree (a one-step path)."""
     return any(role == Role.SYSTEM_ADMIN and len(path) <= 4 for role, path in _assignments(user))
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    return [path[:n] for n in range(STEP, len(path) + 1, STEP)]
+
+
+def nearest_holders(path: str, role_set, *, skip=()) -> list:
+    """Users holding one of `role_set` at the deepest node at or above `path` that has any
+    (`skip`: (role, node path) pairs that do not count)."""
+    from .models import RoleAssignment
+
+    rows = [
+        a
+        for a in RoleAssignment.objects.filter(
+            role__in=list(role_set),
+            region__path__in=_ancestor_paths(path),
+            user__is_active=True,
+        ).select_related("user", "region")
+        if (a.role, a.region.path) not in skip
+    ]
+    if not rows:
+        return []
+    deepest = max(len(a.region.path) for a in rows)
+    return list({a.user.pk: a.user for a in rows if len(a.region.path) == deepest}.values())
+
+
+def supervisors(user, path: str) -> list:
+    """The supervisors (SUPERVISED_BY) of every assignment through which `user` reaches
+    `path`; never the user themself."""
+    found: dict[int, object] = {}
+    for role, own_path in _assignments(user):
+        if not path.startswith(own_path) or role not in SUPERVISED_BY:
+            continue
+        for person in nearest_holders(own_path, SUPERVISED_BY[role], skip={(role, own_path)}):
+            if person.pk != user.pk:
+                found[person.pk] = person
+    return list(found.values())
+
+
+def keepers(path: str) -> list:
+    """The staff who look after the base data at `path` (KEEPERS, nearest first)."""
+    return nearest_holders(path, KEEPERS)
+
+
+def is_top_level(user, kind: str) -> bool:
+    """True when the user reads `kind` from a root of the region tree (the city)."""
+    return any(len(p) <= STEP for p in read_paths(user, kind))

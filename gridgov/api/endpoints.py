@@ -1,12 +1,12 @@
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router
 
 from gridgov.accounts import actions as account_actions
 from gridgov.accounts import roles
-from gridgov.accounts.models import User
 from gridgov.api.paging import page_of
+from gridgov.core import reveal
 from gridgov.core.errors import Invalid, NotFound
 from gridgov.core.scoping import get_visible
 from gridgov.people import actions as people_actions
@@ -153,13 +153,13 @@ def set_sponsor(request, code: str, payload: s.SponsorIn):
 
 @router.post("/staffing", response={201: s.StaffingOut}, tags=["staffing"])
 def assign_staff(request, payload: s.StaffingIn):
-    """Assigns a grid worker, grid police officer or household liaison."""
+    """Assigns a grid worker, grid police officer or household liaison: an account that has
+    no role yet, or one that already works inside your area. Any other name — unknown or
+    not yours to assign — gets the same 400."""
     region = _place(_user(request), payload.region_code)
     if payload.role not in account_actions.STAFF_ROLES:
         raise Invalid(_("Only grid staff roles are assigned here."))
-    user = User.objects.filter(username=payload.username, is_active=True).first()
-    if user is None:
-        raise Invalid(_("No such user."))
+    user = account_actions.find_assignable(payload.username, actor=request.user)
     a = account_actions.assign_role(user, payload.role, region, actor=request.user)
     return 201, {"id": a.pk, "username": user.username, "role": a.role, "region_code": region.code}
 
@@ -207,28 +207,32 @@ def create_resident(request, payload: s.ResidentIn):
         )
         if household is None:
             raise Invalid(_("No such household."))
-    with transaction.atomic():
-        r = people_actions.create_resident(
-            people_actions.ResidentInput(
-                region=region,
-                name=payload.name,
-                id_number=payload.id_number,
-                phone=payload.phone,
-                household=household,
-                ethnicity=payload.ethnicity,
-                relation=payload.relation,
-                special_groups=payload.special_groups,
-            ),
-            actor=request.user,
-        )
+    # no transaction around the action: a refusal's referral (people.actions.refer) stays
+    r = people_actions.create_resident(
+        people_actions.ResidentInput(
+            region=region,
+            name=payload.name,
+            id_number=payload.id_number,
+            phone=payload.phone,
+            household=household,
+            ethnicity=payload.ethnicity,
+            relation=payload.relation,
+            special_groups=payload.special_groups,
+        ),
+        actor=request.user,
+    )
     return 201, _resident_out(r)
 
 
 @router.post("/residents/{resident_id}/reveal", response=s.RevealOut, tags=["base data"])
-def reveal_resident(request, resident_id: int, payload: s.RevealIn):
-    """The whole ID number and phone; writes an audit entry naming you and your reason."""
+def reveal_resident(request, resident_id: int, payload: s.RevealIn, response: HttpResponse):
+    """The whole ID number and phone of one resident, with your reason (a few words). Counted
+    against your hourly limit (429 past it, and your supervisors are told); audited; the
+    answer is marked `Cache-Control: no-store`."""
     r = get_visible(Resident.objects, _user(request), pk=resident_id)
-    return people_actions.reveal_resident(r, actor=request.user, reason=payload.reason)
+    revealed = people_actions.reveal_resident(r, actor=request.user, reason=payload.reason)
+    reveal.no_store(response)
+    return revealed
 
 
 @router.get("/households", response=s.HouseholdPage, tags=["base data"])

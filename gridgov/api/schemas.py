@@ -70,7 +70,9 @@ class ResidentIn(Schema):
 
 
 class RevealIn(Schema):
-    reason: str = ""
+    """One person at a time, and why (a few words)."""
+
+    reason: str
 
 
 class RevealOut(Schema):

@@ -4,23 +4,14 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.parser import Parser
 
-from gridgov.core import jsonbody
 from gridgov.core.errors import ActionError
 from gridgov.enforcement.api import router as enforcement_router
 from gridgov.matters.api import router as matters_router
 
 from .auth import Session, TokenAuth
 from .endpoints import router
-
-
-class BodyParser(Parser):
-    """Request bodies through gridgov's one JSON reader (depth-limited, clear messages)."""
-
-    def parse_body(self, request):
-        return jsonbody.loads(request.body)
-
+from .parser import NotAnObject, ObjectParser
 
 api = NinjaAPI(
     title="gridgov API",
@@ -31,7 +22,7 @@ api = NinjaAPI(
     openapi_url="/schema",
     docs_url="/docs",
     urls_namespace="api",
-    parser=BodyParser(),
+    parser=ObjectParser(),
 )
 
 
@@ -72,14 +63,6 @@ def _message(error: dict) -> str:
     return error.get("msg", "")
 
 
-@api.exception_handler(HttpError)
-def http_error(request, exc: HttpError):
-    # django-ninja wraps whatever the body parser raised; say what it was
-    if isinstance(exc.__cause__, ActionError):
-        return action_error(request, exc.__cause__)
-    return api.create_response(request, {"detail": str(exc), "errors": []}, status=exc.status_code)
-
-
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
     errors = [
@@ -89,6 +72,20 @@ def validation_error(request, exc: ValidationError):
     return api.create_response(
         request, {"detail": _("The request is not valid."), "errors": errors}, status=400
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """django-ninja's own refusals; a body it could not read says why in the user's
+    language."""
+    detail = str(exc)
+    if isinstance(exc.__cause__, ActionError):  # gridgov's JSON reader: too deep, not JSON
+        return action_error(request, exc.__cause__)
+    if isinstance(exc.__cause__, NotAnObject):
+        detail = _("The body must be one JSON object (not a list).")
+    elif isinstance(exc.__cause__, ValueError):
+        detail = _("The body is not valid JSON.")
+    return api.create_response(request, {"detail": detail, "errors": []}, status=exc.status_code)
 
 
 @api.exception_handler(PermissionDenied)

@@ -27,10 +27,21 @@ def depth(value: Any) -> int:
 
 
 def loads(raw: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
-    """The JSON value of `raw`; Invalid when it is not JSON or nests deeper than max_depth."""
+    """The JSON value of `raw`; Invalid when it is not JSON, holds NaN, Infinity or a number
+    beyond a float (1e309), or nests deeper than max_depth."""
     too_deep = Invalid(_("The JSON nests more than %(n)d levels deep.") % {"n": max_depth})
+
+    def not_finite(token):
+        raise Invalid(_("Numbers in JSON are finite: %(token)s is not one.") % {"token": token})
+
+    def finite(token: str) -> float:
+        number = float(token)
+        if number in (float("inf"), float("-inf")):
+            not_finite(token)
+        return number
+
     try:
-        value = json.loads(raw)
+        value = json.loads(raw, parse_constant=not_finite, parse_float=finite)
     except RecursionError:
         raise too_deep from None
     except ValueError as exc:  # also UnicodeDecodeError

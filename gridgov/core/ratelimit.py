@@ -14,6 +14,7 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,11 +60,17 @@ def hit(
     message: str | None = None,
 ) -> int:
     """Counts one event; TooMany (429) when `limit` events already lie in the window, and
-    then nothing is counted. Returns how many events the window holds now."""
-    used = count(scope, key, window)
-    if used >= limit:
-        raise TooMany(message or _("Too many requests; please try again later."))
-    RateEvent.objects.create(scope=scope[:32], key=key[:64])
+    then nothing is counted. Returns how many events the window holds now. Exact under
+    concurrency: SQLite's writers queue, and on PostgreSQL the count and the insert hold a
+    transaction lock on (scope, key)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{scope}|{key}"])
+        used = count(scope, key, window)
+        if used >= limit:
+            raise TooMany(message or _("Too many requests; please try again later."))
+        RateEvent.objects.create(scope=scope[:32], key=key[:64])
     return used + 1
 
 

@@ -109,6 +109,7 @@ DEMO_LOGINS = [
     ("court", Role.COURT_OFFICER, "district"),
     ("court-city", Role.COURT_OFFICER, "city"),
     ("finance", Role.COURT_FINANCE, "district"),
+    ("finance-city", Role.COURT_FINANCE, "city"),
     ("leader", Role.LEADER, "district"),
 ]
 

@@ -27,7 +27,7 @@ from gridgov.core.models import AuditAction
 from gridgov.demo.build import id_number, phone
 from gridgov.demo.names import person
 from gridgov.enforcement import cases as case_actions
-from gridgov.enforcement import ledger, linkage, payments, payouts, simulator, typical
+from gridgov.enforcement import ledger, linkage, payments, payouts, simulator, typical, unclaimed
 from gridgov.enforcement.models import (
     Agency,
     BasisKind,
@@ -438,9 +438,27 @@ def _campaigns(g: _Gen, city_court: Court, actor) -> None:
 DEPOSIT = {"kind": "存款", "description": "农业银行林芝分行 活期账户", "amount_fen": 3_260_000}
 
 
+def _pay_unknown(provider: str, secret: str, amount_fen: int, txn: str) -> None:
+    headers, body = simulator.notice(secret, "UNKNOWN00", amount_fen, txn_id=txn)
+    payments.handle_notice(
+        provider, headers["X-Gridgov-Timestamp"], headers["X-Gridgov-Signature"], body
+    )
+
+
+def _unclaimed_elsewhere(courts: list[Court]) -> None:
+    """Money with an unknown code on Mainling's account and on a provider of no court: the
+    Bayi desk sees neither; `finance-city` sees both (and Bayi's)."""
+    provider, secret = payments.create_provider("demo-bank-ml", actor=ACTOR)
+    unclaimed.attribute_provider(provider, courts[2], actor=ACTOR)
+    _pay_unknown("demo-bank-ml", secret, 88_000, "demo-ml-unknown")
+    _provider, secret = payments.create_provider("demo-unionpay", actor=ACTOR)
+    _pay_unknown("demo-unionpay", secret, 26_600, "demo-up-unknown")
+
+
 def _live(rng: random.Random, court: Court, officer, finance, log) -> None:
     """2026 cases worked through the real actions: codes, signed payments, payees, payouts."""
     provider, secret = payments.create_provider("demo-bank", actor=ACTOR)
+    unclaimed.attribute_provider(provider, court, actor=ACTOR)  # Bayi's account
     today = timezone.localdate()
     made, used = [], set()
     for i in range(1, 13):
@@ -485,11 +503,8 @@ def _live(rng: random.Random, court: Court, officer, finance, log) -> None:
         if n < 5:
             payouts.verify_payee(payee, actor=finance)
             payouts.request_payout(case, payee, paid, actor=officer)
-    # money for a code nobody knows: waits in suspense for finance to assign it
-    headers, body = simulator.notice(secret, "UNKNOWN00", 150_000, txn_id="demo-unknown")
-    payments.handle_notice(
-        "demo-bank", headers["X-Gridgov-Timestamp"], headers["X-Gridgov-Signature"], body
-    )
+    # money for a code nobody knows: waits in Bayi's suspense for its finance to assign it
+    _pay_unknown("demo-bank", secret, 150_000, "demo-unknown")
     case_actions.move(made[-1], "suspend", actor=officer, reason="被执行人下落不明，查找中")
     # asset inquiries: two answered by the agencies (through the file drop), one waiting
     for case, agency, found in [
@@ -527,3 +542,4 @@ def build(city, district, users: dict, rng: random.Random, log=print) -> None:
         _typical(g, users["court-city"])
     with transaction.atomic():
         _live(rng, courts[1], users["court"], users["finance"], log)
+        _unclaimed_elsewhere(courts)

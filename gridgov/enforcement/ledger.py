@@ -16,29 +16,44 @@ import hashlib
 import json
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.core.actions import is_user
 from gridgov.core.errors import Conflict, Invalid
 
-from .models import Account, AccountKind, EnforcementCase, JournalEntry, LedgerHead, Leg
+from .models import (
+    Account,
+    AccountKind,
+    Court,
+    EnforcementCase,
+    JournalEntry,
+    LedgerHead,
+    Leg,
+)
 from .money import fen
 
 GENESIS = "0" * 64
 K = AccountKind
 
 
-def system_account(kind: str) -> Account:
-    account = Account.objects.filter(kind=kind, case__isnull=True).first()
+def system_account(kind: str, court: Court | None = None) -> Account:
+    """The system account of `kind`; for suspense, the one of `court` (None: the city's)."""
+    if court is not None and kind != K.SUSPENSE:
+        raise ValueError("only unclaimed money (suspense) is kept per court")
+    account = Account.objects.filter(kind=kind, case__isnull=True, court=court).first()
     if account is None:
         try:
             with transaction.atomic():
-                account = Account.objects.create(kind=kind)
+                account = Account.objects.create(kind=kind, court=court)
         except IntegrityError:
-            account = Account.objects.get(kind=kind, case__isnull=True)
+            account = Account.objects.get(kind=kind, case__isnull=True, court=court)
     return account
+
+
+def suspense_account(court: Court | None = None) -> Account:
+    return system_account(K.SUSPENSE, court)
 
 
 def case_account(case: EnforcementCase) -> Account:
@@ -144,10 +159,13 @@ def _positive(amount) -> int:
     return fen(amount)
 
 
-def receive(amount: int, *, case: EnforcementCase | None, actor, memo: str = ""):
-    """Money arrived in custody: for a case, or (unknown or expired code) into suspense."""
+def receive(
+    amount: int, *, case: EnforcementCase | None, actor, memo: str = "", court: Court | None = None
+):
+    """Money arrived in custody: for a case, or (unknown or expired code) into the suspense
+    account of `court`, the court whose account it arrived on (None: the city's)."""
     _positive(amount)
-    target = case_account(case) if case else system_account(K.SUSPENSE)
+    target = case_account(case) if case else suspense_account(court)
     return post(
         "receive",
         [(system_account(K.CUSTODY), amount), (target, -amount)],
@@ -157,11 +175,17 @@ def receive(amount: int, *, case: EnforcementCase | None, actor, memo: str = "")
     )
 
 
-def assign_suspense(amount: int, case: EnforcementCase, *, actor, memo: str = ""):
+def assign_suspense(
+    amount: int, case: EnforcementCase, *, actor, memo: str = "", pool: Account | None = None
+):
+    """Unclaimed money to a case, from the suspense account `pool` (default the city's)."""
     _positive(amount)
+    pool = pool or suspense_account()
+    if pool.kind != K.SUSPENSE:
+        raise Invalid(_("Unclaimed money is assigned from a suspense account."))
     return post(
         "assign_suspense",
-        [(system_account(K.SUSPENSE), amount), (case_account(case), -amount)],
+        [(pool, amount), (case_account(case), -amount)],
         actor=actor,
         case=case,
         memo=memo,
@@ -228,17 +252,74 @@ def reverse(entry: JournalEntry, *, actor, memo: str = "") -> JournalEntry:
 class CheckResult:
     ok: bool
     problems: list[str]
-    custody: int
+    custody: int | None  # None for a court's share: custody is one account for every court
     cases: int
     suspense: int
     in_transit: int
     fees: int
     entries: int
+    scoped: bool = False
 
 
-def check() -> CheckResult:
-    """Proves Σ cases + suspense + in transit + fees = custody, every entry balanced, and
-    the chain intact; lists every problem found."""
+def check(*, cases=None, pools=None) -> CheckResult:
+    """The whole ledger (`gridgov ledger check`): proves Σ cases + suspense + in transit +
+    fees = custody, every entry balanced, and the chain intact; lists every problem found.
+
+    With `cases` (a queryset) and `pools` (suspense accounts), a court's share of it: the
+    figures of those accounts only, the problems that concern them (an account below zero,
+    an entry touching them unbalanced or unsealed), and whether the whole ledger checks out —
+    without its figures or the entries of other courts."""
+    whole = _check_whole()
+    if cases is None:
+        return whole
+    return _check_share(cases, list(pools or []), whole.ok)
+
+
+def _sum(legs) -> int:
+    return legs.filter(entry__sealed=True).aggregate(s=Sum("amount_fen"))["s"] or 0
+
+
+def _check_share(cases, pools: list[Account], whole_ok: bool) -> CheckResult:
+    problems = []
+    case_legs = Leg.objects.filter(account__case__in=cases)
+    pool_legs = Leg.objects.filter(account__in=pools)
+    entries = JournalEntry.objects.filter(Q(case__in=cases) | Q(legs__account__in=pools))
+    unbalanced = (
+        Leg.objects.filter(entry__in=entries)
+        .values("entry_id")
+        .annotate(s=Sum("amount_fen"), n=Count("id"))
+        .exclude(s=0, n__gte=2)
+    )
+    for row in unbalanced:
+        problems.append(_("entry #%(id)d is unbalanced") % {"id": row["entry_id"]})
+    for entry_id in entries.filter(sealed=False).values_list("id", flat=True).distinct():
+        problems.append(_("entry #%(id)d was never sealed (not counted)") % {"id": entry_id})
+    below = (
+        case_legs.filter(entry__sealed=True)
+        .values("account")
+        .annotate(s=Sum("amount_fen"))
+        .filter(s__gt=0)  # a balance is minus the sum of the legs
+        .values_list("account", flat=True)
+    )
+    for a in [*Account.objects.filter(pk__in=list(below)), *pools]:
+        if balance(a) < 0:
+            problems.append(_("%(account)s is below zero") % {"account": a})
+    if not whole_ok:
+        problems.append(_("the whole ledger does not check out; city-level finance sees where"))
+    return CheckResult(
+        not problems,
+        problems,
+        None,
+        -_sum(case_legs),
+        -_sum(pool_legs),
+        -_sum(Leg.objects.filter(account__kind=K.IN_TRANSIT, entry__case__in=cases)),
+        0,
+        entries.filter(sealed=True).distinct().count(),
+        scoped=True,
+    )
+
+
+def _check_whole() -> CheckResult:
     problems = []
     sums = dict(
         Leg.objects.filter(entry__sealed=True)
@@ -305,12 +386,28 @@ class SuspenseMonth:
     unclaimed: int = 0
 
 
-def suspense_months() -> list[SuspenseMonth]:
-    """The monthly "clear to zero" list: unclaimed money by the month it arrived, and how
-    much of each month is still waiting for a case (assignments clear the oldest first).
-    Months already cleared to zero stay listed for the last year."""
+def suspense_months(pools: list[Account] | None = None) -> list[SuspenseMonth]:
+    """The monthly "clear to zero" list of the suspense accounts `pools` (default: the
+    city's): unclaimed money by the month it arrived, and how much of each month is still
+    waiting for a case (assignments clear an account's oldest month first). Months already
+    cleared to zero stay listed for the last year."""
+    months: dict[datetime.date, SuspenseMonth] = {}
+    for pool in [suspense_account()] if pools is None else pools:
+        for m in _months_of(pool):
+            total = months.setdefault(m.month, SuspenseMonth(m.month))
+            total.arrived += m.arrived
+            total.assigned += m.assigned
+            total.unclaimed += m.unclaimed
+    year_ago = (timezone.localdate() - datetime.timedelta(days=365)).replace(day=1)
+    return sorted(
+        (m for m in months.values() if m.unclaimed or m.month >= year_ago),
+        key=lambda m: m.month,
+    )
+
+
+def _months_of(pool: Account) -> list[SuspenseMonth]:
     rows = (
-        Leg.objects.filter(account=system_account(K.SUSPENSE), entry__sealed=True)
+        Leg.objects.filter(account=pool, entry__sealed=True)
         .order_by("entry_id")
         .values_list("amount_fen", "entry__created_at")
     )
@@ -332,8 +429,4 @@ def suspense_months() -> list[SuspenseMonth]:
                 amount -= take
                 if not queue[0].unclaimed:
                     queue.pop(0)
-    year_ago = (timezone.localdate() - datetime.timedelta(days=365)).replace(day=1)
-    return sorted(
-        (m for m in months.values() if m.unclaimed or m.month >= year_ago),
-        key=lambda m: m.month,
-    )
+    return list(months.values())

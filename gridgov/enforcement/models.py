@@ -135,9 +135,16 @@ class AccountKind(models.TextChoices):
 
 
 class Account(models.Model):
+    """A case's account, or one of the system accounts (custody, in transit, fees). Unclaimed
+    money (suspense) is kept per court: the suspense account of the court whose payment
+    account it arrived on, or the city's (court empty) for an account of no court."""
+
     kind = models.CharField(_("kind"), max_length=16, choices=AccountKind.choices)
     case = models.OneToOneField(
         EnforcementCase, null=True, blank=True, on_delete=models.PROTECT, related_name="account"
+    )
+    court = models.ForeignKey(
+        Court, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -148,15 +155,25 @@ class Account(models.Model):
                 | (~models.Q(kind="case") & models.Q(case__isnull=True)),
                 name="account_case_iff_case_kind",
             ),
+            models.CheckConstraint(
+                condition=models.Q(court__isnull=True) | models.Q(kind="suspense"),
+                name="account_court_only_for_suspense",
+            ),
             models.UniqueConstraint(
                 fields=["kind"],
-                condition=~models.Q(kind="case"),
+                condition=~models.Q(kind="case") & models.Q(court__isnull=True),
                 name="one_system_account_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["court"],
+                condition=models.Q(court__isnull=False),
+                name="one_suspense_account_per_court",
             ),
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}{f' {self.case}' if self.case_id else ''}"
+        whose = self.case or self.court
+        return f"{self.get_kind_display()}{f' {whose}' if whose else ''}"
 
 
 class JournalEntry(models.Model):
@@ -210,12 +227,17 @@ class LedgerHead(models.Model):
 
 
 class PaymentProvider(models.Model):
-    """A payment channel (a bank, WeChat Pay …) that sends signed notices. The shared
-    secret is stored encrypted with GRIDGOV_DATA_KEY."""
+    """A payment channel (a bank, WeChat Pay …) that sends signed notices, for one court's
+    account or the city's. The shared secret is stored encrypted with GRIDGOV_DATA_KEY."""
 
     name = models.SlugField(max_length=32, unique=True)
     secret_enc = models.TextField()
     active = models.BooleanField(default=True)
+    # the court whose account money arrives on through this provider: its finance sees and
+    # assigns the money that comes with an unknown code; none: city-level finance does
+    court = models.ForeignKey(
+        Court, null=True, blank=True, on_delete=models.PROTECT, related_name="providers"
+    )
 
     def __str__(self):
         return self.name

@@ -15,14 +15,23 @@ from django.views.decorators.http import require_POST
 
 from gridgov.accounts import roles
 from gridgov.accounts.roles import Role
-from gridgov.core import files, parsing
+from gridgov.core import files, parsing, reveal
 from gridgov.core.errors import ActionError, Invalid, NotFound
 from gridgov.core.scoping import get_visible
 from gridgov.core.views import chosen, history_context, paginate, role_required
 
-from . import cases, ledger, linkage, parties, payments, payouts, statements, typical
+from . import (
+    cases,
+    ledger,
+    linkage,
+    parties,
+    payments,
+    payouts,
+    statements,
+    typical,
+    unclaimed,
+)
 from .models import (
-    AccountKind,
     Agency,
     BasisKind,
     Campaign,
@@ -160,7 +169,7 @@ def case_action(request, pk, name):
         elif name == "reveal":
             party = chosen(case.parties.all(), p.get("party"))
             shown = parties.reveal(party, actor=request.user, reason=p.get("reason", ""))
-            return case_page(request, pk, revealed={"party": party.pk, **shown})
+            return reveal.no_store(case_page(request, pk, revealed={"party": party.pk, **shown}))
         elif name == "extend":
             days = parsing.integer(p.get("days", ""), _("days"), minimum=1, maximum=366)
             cases.request_extension(case, days, p.get("reason", ""), actor=request.user)
@@ -262,30 +271,42 @@ def code_sheet(request, pk, code):
 
 @role_required
 def finance_desk(request):
+    """The finance desk over the user's own courts (unclaimed.py): their payouts, their
+    unclaimed money, a statement matched with their payments, their share of the ledger
+    check (the whole check for city level)."""
     _reader(request.user)
-    visible = EnforcementCase.objects.visible_to(request.user)
+    user = request.user
+    visible = EnforcementCase.objects.visible_to(user)
+    my_pools = unclaimed.pools(user)
+    pools = list(my_pools)
     error, reconciliation = None, None
     if request.method == "POST" and "statement" in request.FILES:
-        if Role.COURT_FINANCE not in roles.roles_of(request.user):
+        if Role.COURT_FINANCE not in roles.roles_of(user):
             raise PermissionDenied(_("Only court finance reconciles statements."))
         try:
-            reconciliation = statements.reconcile(files.read_upload(request.FILES["statement"]))
+            reconciliation = statements.reconcile(
+                files.read_upload(request.FILES["statement"]), user=user
+            )
         except ActionError as exc:
             error = exc.message + "".join(
                 f" · {e['row']}/{e['column']}: {e['message']}" for e in exc.errors
             )
     elif request.method == "POST":
-        if Role.COURT_FINANCE not in roles.roles_of(request.user):
+        if Role.COURT_FINANCE not in roles.roles_of(user):
             raise PermissionDenied(_("Only court finance assigns unclaimed money."))
         try:
             case = visible.filter(number=request.POST.get("case", "").strip()).first()
             if case is None:
                 raise Invalid(_("No such case."))
+            pool = None
+            if request.POST.get("pool"):
+                pool = chosen(my_pools, request.POST["pool"], _("No such account."))
             payouts.assign_unclaimed(
                 parse_yuan(request.POST.get("amount", "")),
                 case,
-                actor=request.user,
+                actor=user,
                 note=request.POST.get("note", ""),
+                pool=pool,
             )
         except ActionError as exc:
             error = exc.message
@@ -293,16 +314,20 @@ def finance_desk(request):
             messages.success(request, _("Assigned to %(case)s.") % {"case": case.number})
             return redirect("enforcement:finance")
     today = timezone.localdate()
-    check = ledger.check()
+    if unclaimed.sees_city_money(user):
+        check = ledger.check()
+    else:
+        check = ledger.check(cases=visible, pools=pools)
     return render(
         request,
         "enforcement/finance.html",
         {
-            "suspense": ledger.balance(ledger.system_account(AccountKind.SUSPENSE)),
-            "unclaimed": PaymentApplication.objects.filter(case__isnull=True)
+            "suspense": sum(ledger.balance(p) for p in pools),
+            "pools": [(p, unclaimed.describe(p), ledger.balance(p)) for p in pools],
+            "unclaimed": unclaimed.unclaimed_payments(user)
             .select_related("provider")
             .order_by("-id")[:100],
-            "months": ledger.suspense_months(),
+            "months": ledger.suspense_months(pools),
             "to_approve": Payout.objects.filter(
                 case__in=visible, state=PayoutState.REQUESTED
             ).select_related("case", "payee"),

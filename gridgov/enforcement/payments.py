@@ -283,6 +283,7 @@ def _apply(provider, notice, data) -> str:
     entry = ledger.receive(
         data["amount_fen"],
         case=case,
+        court=None if case else provider.court,  # unclaimed: with the court whose account it is
         actor=f"payment:{provider.name}",
         memo=f"{provider.name} {data['txn_id']} code {data['code']}",
     )
@@ -300,19 +301,17 @@ def _apply(provider, notice, data) -> str:
 
 
 def _alert(prior: PaymentApplication, data: dict) -> None:
-    """Tells court finance over the case (all court finance for unclaimed money) that a
-    provider sent a conflicting notice."""
-    from gridgov.accounts.models import RoleAssignment
+    """Tells court finance over the case (for unclaimed money: over the provider's court) that
+    a provider sent a conflicting notice."""
     from gridgov.accounts.roles import Role
     from gridgov.notifications.actions import notify, staff_over
 
-    finance = (Role.COURT_FINANCE,)
+    from .unclaimed import finance_for
+
     if prior.case_id:
-        users = staff_over(prior.case.region_path, roles=finance)
+        users = staff_over(prior.case.region_path, roles=(Role.COURT_FINANCE,))
     else:
-        users = [
-            a.user for a in RoleAssignment.objects.filter(role__in=finance).select_related("user")
-        ]
+        users = finance_for(prior.provider)
     notify(
         users,
         "conflict",

@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from gridgov.accounts.roles import Role, holds
 from gridgov.core import audit, crypto
 from gridgov.core.actions import is_user
-from gridgov.core.errors import Conflict, Forbidden, Invalid
+from gridgov.core.errors import Conflict, Forbidden, Invalid, NotFound
 from gridgov.core.models import AuditAction
 
-from . import ledger
-from .models import EnforcementCase, JournalEntry, Payee, Payout, PayoutState
+from . import ledger, unclaimed
+from .models import Account, EnforcementCase, JournalEntry, Payee, Payout, PayoutState
 from .money import fen
 
 DUE_DAYS = 30
@@ -189,17 +189,29 @@ def overdue(today: datetime.date | None = None):
     )
 
 
-def assign_unclaimed(amount_fen: int, case: EnforcementCase, *, actor, note: str = ""):
+def assign_unclaimed(
+    amount_fen: int, case: EnforcementCase, *, actor, note: str = "", pool: Account | None = None
+):
     """Court finance assigns money waiting in suspense (an unknown or expired code) to the
-    case it belongs to."""
+    case it belongs to, from `pool`: by default the suspense account of the case's court.
+    The actor must be court finance over the case and over the pool's court (city level for
+    the city's pool), so a court's finance moves only its own court's unclaimed money."""
     if not holds(actor, Role.COURT_FINANCE, case.region_path):
         raise Forbidden(_("Only court finance assigns unclaimed money."))
+    pool = pool or ledger.suspense_account(case.court)
+    if not unclaimed.may_draw(actor, pool):
+        raise NotFound(_("Not found."))
     with transaction.atomic():
-        entry = ledger.assign_suspense(amount_fen, case, actor=actor, memo=note[:200])
+        entry = ledger.assign_suspense(amount_fen, case, actor=actor, memo=note[:200], pool=pool)
         audit.record(
             AuditAction.UNCLAIMED_ASSIGNED,
             actor=actor,
             obj=case,
-            after={"amount_fen": amount_fen, "entry": entry.pk, "note": note[:200]},
+            after={
+                "amount_fen": amount_fen,
+                "entry": entry.pk,
+                "note": note[:200],
+                "from": pool.court.code if pool.court_id else "city",
+            },
         )
     return entry

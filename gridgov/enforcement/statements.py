@@ -5,7 +5,7 @@ CSV columns (a header row, UTF-8, with or without BOM): `date,txn_id,amount,memo
 is in yuan with at most two decimals (e.g. 1234.56). Nothing is posted: the import only
 reports. Money that is on the statement but never came as a notice is a line to chase with
 the bank; a notice that is not on the statement is money the ledger counts but the bank
-does not show.
+does not show. A desk reconciles with its own courts' payments only.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from gridgov.core import files
 from gridgov.core.errors import Invalid
 
+from . import unclaimed
 from .models import PaymentApplication
 from .money import parse_yuan
 
@@ -78,24 +79,24 @@ def parse(content: bytes) -> list[Line]:
     return lines
 
 
-def reconcile(content: bytes) -> Reconciliation:
+def reconcile(content: bytes, *, user) -> Reconciliation:
+    """Matches the statement with the payments `user` may see (unclaimed.payments): those on
+    the user's cases and those with an unknown code on the user's courts' accounts. A line
+    whose transaction is another court's payment is, for this desk, a line with no notice —
+    the same answer as for a transaction nobody knows."""
     lines = parse(content)
     if not lines:
         return Reconciliation([], [], [], [])
+    mine = unclaimed.payments(user).select_related("provider", "case")
     start, end = min(ln.date for ln in lines), max(ln.date for ln in lines)
     applied = {
         a.txn_id: a
-        for a in PaymentApplication.objects.filter(
+        for a in mine.filter(
             created_at__date__gte=start - datetime.timedelta(days=1),
             created_at__date__lte=end + datetime.timedelta(days=1),
-        ).select_related("provider", "case")
+        )
     }
-    by_txn = {
-        a.txn_id: a
-        for a in PaymentApplication.objects.filter(
-            txn_id__in=[ln.txn_id for ln in lines]
-        ).select_related("provider", "case")
-    }
+    by_txn = {a.txn_id: a for a in mine.filter(txn_id__in=[ln.txn_id for ln in lines])}
     result = Reconciliation([], [], [], [])
     for line in lines:
         app = by_txn.get(line.txn_id)

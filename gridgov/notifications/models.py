@@ -11,10 +11,12 @@ class Kind(models.TextChoices):
     EXTENSION = "extension", _("extension requested")
     CONFLICT = "conflict", _("conflicting payment notice")
     LINKAGE = "linkage", _("asset inquiry answered")
+    REVEALS = "reveals", _("too many reveals")
+    REFERRAL = "referral", _("ID number referred")
 
 
 class Notification(models.Model):
-    """An in-app message to one user about one matter."""
+    """An in-app message to one user, about one matter or (matter empty) anything else."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gridgov.core import audit, crypto
-from gridgov.core.actions import check_write
+from gridgov.core import audit, crypto, ratelimit, reveal
+from gridgov.core.actions import check_write, is_user
 from gridgov.core.errors import Conflict, Invalid
 from gridgov.core.models import AuditAction
 from gridgov.core.validators import birth_date_and_sex, validate_id_number, validate_phone
@@ -193,8 +193,99 @@ def _build_resident(data: ResidentInput) -> Resident:
     )
 
 
+# One person has one record city-wide (the ID number's blind index is unique). A number
+# already recorded where the user can see it is refused with where it is; a number recorded
+# outside the user's sight gets one answer whichever place holds it — it says no more than
+# that this number cannot be recorded here — and the keepers of the record are told who
+# asked and where (refer), so that a person who moved can be transferred.
+
+
+def _elsewhere() -> str:
+    return _(
+        "This ID number cannot be recorded here. If the person has moved here, the staff "
+        "who keep their record have been asked to follow up."
+    )
+
+
+@dataclasses.dataclass
+class Referral:
+    resident: Resident  # the record that holds the number
+    name: str  # the name the user gave
+    place: Region  # where the user tried to record it
+
+
+def _already_recorded(indexes: list[str], actor) -> dict[int, tuple[Resident, bool]]:
+    """Item position → (the resident already holding that ID number, whether the actor may
+    see that resident)."""
+    held = {
+        r.id_number_index: r
+        for r in Resident.objects.filter(id_number_index__in=indexes).select_related("region")
+    }
+    seen = {r.pk for r in held.values()}
+    if is_user(actor):
+        seen = set(
+            Resident.objects.visible_to(actor).filter(pk__in=seen).values_list("pk", flat=True)
+        )
+    return {i: (held[idx], held[idx].pk in seen) for i, idx in enumerate(indexes) if idx in held}
+
+
+def refer(referrals: list[Referral], *, actor) -> int:
+    """Tells the keepers of each record (roles.keepers: the community's staff, else the
+    street's) that `actor` tried to record its ID number at another place, and audits it
+    on the record: who asked, where, the name given and the masked number — never the whole
+    number. Once a day per asker and record. Writes in its own transaction; a caller that
+    rolls back the refused write calls it again afterwards (the once-a-day key went with
+    the rollback). Returns how many were sent."""
+    from gridgov.accounts import roles
+    from gridgov.notifications.actions import notify
+    from gridgov.notifications.models import Kind
+
+    sent = 0
+    for ref in referrals:
+        if not is_user(actor):
+            continue
+        key = f"{actor.pk}:{ref.resident.pk}"
+        with transaction.atomic():
+            if not ratelimit.allowed("referral", key, limit=1, window=ratelimit.KEEP):
+                continue
+            ratelimit.hit("referral", key, limit=1, window=ratelimit.KEEP)
+            audit.record(
+                AuditAction.RESIDENT_REFERRED,
+                actor=actor,
+                obj=ref.resident,
+                after={
+                    "asked_by": actor.get_username(),
+                    "place": ref.place.code,
+                    "name_given": (ref.name or "")[:64],
+                    "id_number": ref.resident.id_number_masked,
+                },
+            )
+            notify(
+                roles.keepers(ref.resident.region_path),
+                Kind.REFERRAL,
+                None,
+                _(
+                    "%(user)s tried to record %(name)s (ID number %(masked)s) at %(place)s; "
+                    "your record of %(resident)s at %(where)s holds this number. If the "
+                    "person has moved, arrange the transfer."
+                )
+                % {
+                    "user": f"{actor} ({actor.get_username()})",
+                    "name": (ref.name or "").strip()[:32] or "—",
+                    "masked": ref.resident.id_number_masked,
+                    "place": ref.place.name,
+                    "resident": ref.resident.name,
+                    "where": ref.resident.region.name,
+                },
+            )
+        sent += 1
+    return sent
+
+
 def create_residents(items: list[ResidentInput], *, actor) -> list[Resident]:
-    """Creates residents all or nothing. Raises Invalid with one message per bad item."""
+    """Creates residents all or nothing, for writers of base data at each place. Raises
+    Invalid with one message per bad item; an ID number recorded outside the actor's sight
+    is referred to its keepers (refer) and answered the same whichever place holds it."""
     problems = []
     for i, data in enumerate(items):
         check_write(actor, "base_data", data.region.path)
@@ -208,22 +299,21 @@ def create_residents(items: list[ResidentInput], *, actor) -> list[Resident]:
                 {"item": i, "field": "id_number", "message": _("Duplicate ID number in the input.")}
             )
         seen.setdefault(idx, i)
-    taken = set(
-        Resident.objects.filter(id_number_index__in=indexes).values_list(
-            "id_number_index", flat=True
-        )
-    )
-    for i, idx in enumerate(indexes):
-        if idx in taken:
-            problems.append(
-                {
-                    "item": i,
-                    "field": "id_number",
-                    "message": _("This ID number is already recorded."),
-                }
-            )
+    referrals = []
+    for i, (held, visible) in _already_recorded(indexes, actor).items():
+        if visible:
+            message = _("This ID number is already recorded, at %(place)s.") % {
+                "place": held.region.name
+            }
+        else:
+            message = _elsewhere()
+            referrals.append(Referral(held, items[i].name, items[i].region))
+        problems.append({"item": i, "field": "id_number", "message": message})
     if problems:
-        raise Invalid(_("Nothing was saved."), errors=problems)
+        refer(referrals, actor=actor)
+        refusal = Invalid(_("Nothing was saved."), errors=problems)
+        refusal.referrals = referrals  # for a caller that rolls the referrals back with it
+        raise refusal
     groups = dict(SpecialGroup.objects.values_list("code", "pk"))
     with transaction.atomic():
         residents = Resident.objects.bulk_create([_build_resident(d) for d in items], 1000)
@@ -272,16 +362,18 @@ def set_special_groups(resident: Resident, codes: list[str], *, actor) -> Reside
     return resident
 
 
-def reveal_resident(resident: Resident, *, actor, reason: str = "") -> dict[str, str]:
-    """Returns the whole ID number and phone, and records who saw them and why."""
+def reveal_resident(resident: Resident, *, actor, reason) -> dict[str, str]:
+    """The whole ID number and phone of one resident, for those who may reveal at its
+    place (roles.WRITE["reveal"]), with a reason; counted against the user's hourly limit
+    and audited (gridgov.core.reveal)."""
     check_write(actor, "reveal", resident.region_path, read_kind="base_data")
-    with transaction.atomic():
-        audit.record(
-            AuditAction.RESIDENT_REVEALED,
-            actor=actor,
-            obj=resident,
-            after={"fields": ["id_number", "phone"], "reason": (reason or "")[:200]},
-        )
+    reveal.record(
+        AuditAction.RESIDENT_REVEALED,
+        actor=actor,
+        obj=resident,
+        region_path=resident.region_path,
+        reason=reason,
+    )
     return {"id_number": resident.id_number(), "phone": resident.phone()}
 
 

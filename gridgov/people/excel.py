@@ -79,6 +79,7 @@ class _Rows:
         self.rows = rows
         self.errors: list[RowError] = []
         self.refused: set[tuple[int, str]] = set()
+        self.referrals: list = []  # made again after the import's rollback (actions.refer)
         self._labels = {c.key: str(c.label) for c in kind.columns}
 
     def error(self, row: int, key: str, message: str):
@@ -259,6 +260,7 @@ def _import_residents(rows: _Rows, actor) -> int:
     except Invalid as exc:
         for e in exc.errors:
             rows.error(where[e["item"]], field_keys.get(e["field"], e["field"]), e["message"])
+        rows.referrals = getattr(exc, "referrals", [])
         return 0
     return len(items)
 
@@ -418,6 +420,7 @@ def import_workbook(kind_key: str, content: bytes, *, actor) -> int:
                 after={"kind": kind.key, "rows": count},
             )
     except _Rollback:
+        actions.refer(rows.referrals, actor=actor)
         unique = {(e.row, e.column, e.message): e for e in rows.errors}.values()
         raise Invalid(
             _("Nothing was imported."),

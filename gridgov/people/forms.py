@@ -39,4 +39,5 @@ class ImportForm(forms.Form):
 
 
 class RevealForm(forms.Form):
-    reason = forms.CharField(label=_("reason"), max_length=200, required=False)
+    # checked by gridgov.core.reveal.clean_reason; the form only carries it back
+    reason = forms.CharField(label=_("reason"), required=False, strip=False)

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.accounts import roles
-from gridgov.core import crypto, files
-from gridgov.core.errors import Invalid, NotFound
+from gridgov.core import crypto, files, reveal
+from gridgov.core.errors import Invalid, NotFound, TooMany
 from gridgov.core.scoping import get_visible
 from gridgov.core.views import history_context, paginate, role_required
 from gridgov.regions.models import Region
@@ -88,11 +88,22 @@ def resident_detail(request, pk):
 @require_POST
 @role_required
 def resident_reveal(request, pk):
-    resident = get_visible(Resident.objects, request.user, pk=pk)
+    """The whole numbers of one resident, for a reason (gridgov.core.reveal); the answer is
+    never cached."""
+    resident = get_visible(
+        Resident.objects.select_related("region", "household"), request.user, pk=pk
+    )
     form = RevealForm(request.POST)
-    reason = form.data.get("reason", "")[:200]
-    revealed = actions.reveal_resident(resident, actor=request.user, reason=reason)
-    return render(
+    form.is_valid()
+    revealed, status = None, 200
+    try:
+        revealed = actions.reveal_resident(
+            resident, actor=request.user, reason=form.data.get("reason", "")
+        )
+    except (Invalid, TooMany) as exc:
+        form.add_error("reason", exc.message)
+        status = exc.status
+    response = render(
         request,
         "people/resident_detail.html",
         {
@@ -103,7 +114,9 @@ def resident_reveal(request, pk):
             "history": history_context(request.user, resident),
             "form": form,
         },
+        status=status,
     )
+    return reveal.no_store(response)
 
 
 @role_required

@@ -84,3 +84,23 @@ def test_admin_site_is_a_read_only_window(world):
     assert c.get("/admin/people/resident/add/").status_code == 403
     c.force_login(world.users["worker_a1"])
     assert c.get("/admin/").status_code == 302  # not staff: sent to the admin login
+
+
+def test_staffing_gives_one_answer_for_unknown_and_not_yours(world):
+    community = world.user("community_a")
+    answers = []
+    for name in ["nobody-at-all", "worker_b1", "court_finance"]:
+        with pytest.raises(Invalid) as exc:
+            actions.find_assignable(name, actor=community)
+        answers.append(exc.value.message)
+    assert len(set(answers)) == 1
+    # the action itself holds the line, whoever calls it
+    before = RoleAssignment.objects.count()
+    with pytest.raises(Invalid) as exc:
+        actions.assign_role(
+            world.user("worker_b1"), "grid_police", world.regions["grid_a1"], actor=community
+        )
+    assert exc.value.message == answers[0] and RoleAssignment.objects.count() == before
+    assert actions.find_assignable("stranger", actor=community).username == "stranger"
+    assert actions.find_assignable("police_a1", actor=community).username == "police_a1"
+    assert actions.find_assignable("worker_b1", actor="cli:assign-role").username == "worker_b1"

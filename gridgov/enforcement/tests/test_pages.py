@@ -3,7 +3,7 @@ from django.test import Client
 from django.utils import timezone
 
 from gridgov.enforcement import ledger, payments, payouts
-from gridgov.enforcement.models import AccountKind, Payout, PayoutState
+from gridgov.enforcement.models import Payout, PayoutState
 from gridgov.enforcement.tests.test_cases import court, file  # noqa: F401
 
 
@@ -66,7 +66,7 @@ def test_payout_flow_through_pages(world, case):
 
 def test_finance_desk_assigns_suspense(world, case):
     provider, secret = payments.create_provider("desk")
-    ledger.receive(9_900, case=None, actor="test")
+    ledger.receive(9_900, case=None, actor="test", court=case.court)  # on the court's account
     finance = client_for(world, "court_finance")
     page = finance.get("/enforcement/finance/").content.decode()
     assert 'data-fen="9900">99.00<' in page and "已平衡" in page
@@ -76,7 +76,7 @@ def test_finance_desk_assigns_suspense(world, case):
     assert bad.status_code == 400
     ok = finance.post("/enforcement/finance/", {"case": case.number, "amount": "99"})
     assert ok.status_code == 302
-    assert ledger.balance(ledger.system_account(AccountKind.SUSPENSE)) == 0
+    assert ledger.balance(ledger.suspense_account(case.court)) == 0
     assert ledger.balance(ledger.case_account(case)) == 9_900
     page = finance.get("/enforcement/finance/").content.decode()
     assert f'data-month="{month}" data-unclaimed="0"' in page  # cleared to zero

@@ -101,10 +101,10 @@ def test_bank_answers_and_unclaimed_money_are_court_finances(court):
     with pytest.raises(Forbidden):
         payouts.bank_result(p, ok=True, actor=officer)
     assert payouts.bank_result(p, ok=True, actor=finance).state == PayoutState.POSTED
-    ledger.receive(500, case=None, actor="test")
+    ledger.receive(500, case=None, actor="test", court=case.court)
     with pytest.raises(Forbidden):
         payouts.assign_unclaimed(500, case, actor=officer)
     payouts.assign_unclaimed(500, case, actor=finance, note="电话核实")
-    assert ledger.balance(ledger.system_account(AccountKind.SUSPENSE)) == 0
+    assert ledger.balance(ledger.suspense_account(case.court)) == 0
     entry = AuditEntry.objects.get(action=AuditAction.UNCLAIMED_ASSIGNED)
     assert entry.actor_id == finance.pk and entry.after["amount_fen"] == 500

@@ -27,7 +27,7 @@ def csv_bytes(rows):
     return ("\ufeff" + "\n".join(lines)).encode()
 
 
-def test_statement_matches_and_mismatches_both_ways(applied):
+def test_statement_matches_and_mismatches_both_ways(world, applied):
     from django.utils import timezone
 
     today = timezone.localdate().isoformat()
@@ -38,7 +38,8 @@ def test_statement_matches_and_mismatches_both_ways(applied):
                 [today, "A2", "25.00", "金额不符"],
                 [today, "B9", "3.00", "没有通知"],
             ]
-        )
+        ),
+        user=world.user("court_finance"),
     )
     assert [ln.txn_id for ln, _a in result.matched] == ["A1"]
     assert [(ln.amount_fen, a.amount_fen) for ln, a in result.amount_differs] == [(2_500, 2_550)]
@@ -46,7 +47,8 @@ def test_statement_matches_and_mismatches_both_ways(applied):
     assert [a.txn_id for a in result.only_in_notices] == ["A3"]
 
 
-def test_bad_statements_list_every_row(applied):
+def test_bad_statements_list_every_row(world, applied):
+    finance = world.user("court_finance")
     with pytest.raises(Invalid) as exc:
         statements.reconcile(
             csv_bytes(
@@ -57,7 +59,8 @@ def test_bad_statements_list_every_row(applied):
                     ["2026-11-01", "Z", "1", ""],
                     ["2026-11-01", "Z", "1", ""],
                 ]
-            )
+            ),
+            user=finance,
         )
     assert [(e["row"], e["column"]) for e in exc.value.errors] == [
         (2, "date"),
@@ -66,9 +69,9 @@ def test_bad_statements_list_every_row(applied):
         (6, "txn_id"),
     ]
     with pytest.raises(Invalid, match="columns"):
-        statements.reconcile(b"when,what\n")
+        statements.reconcile(b"when,what\n", user=finance)
     with pytest.raises(Invalid, match="UTF-8"):
-        statements.reconcile("date,txn_id,amount,memo\n".encode("utf-16"))
+        statements.reconcile("date,txn_id,amount,memo\n".encode("utf-16"), user=finance)
 
 
 def test_statement_upload_on_the_finance_desk(world, applied):

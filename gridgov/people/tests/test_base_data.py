@@ -100,12 +100,14 @@ def test_duplicate_id_number_is_refused(world):
 
 def test_reveal_is_refused_out_of_scope_and_for_read_only_roles(world):
     tashi = world.residents["tashi"]
+    why = "入户核实"
     with pytest.raises(NotFound):
-        actions.reveal_resident(tashi, actor=world.user("worker_b1"))
+        actions.reveal_resident(tashi, actor=world.user("worker_b1"), reason=why)
     with pytest.raises(Forbidden):
-        actions.reveal_resident(tashi, actor=world.user("leader"))
+        actions.reveal_resident(tashi, actor=world.user("leader"), reason=why)
     assert not AuditEntry.objects.filter(action=AuditAction.RESIDENT_REVEALED).exists()
-    assert actions.reveal_resident(tashi, actor=world.user("police_a1"))["phone"] == "13908940001"
+    shown = actions.reveal_resident(tashi, actor=world.user("police_a1"), reason=why)
+    assert shown["phone"] == "13908940001"
     assert AuditEntry.objects.filter(action=AuditAction.RESIDENT_REVEALED).count() == 1
 
 
