@@ -225,6 +225,18 @@ def text(
     return raw
 
 
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
+
+
+def slug(value, field: str = "", *, max_length: int) -> str:
+    """A code that goes into addresses (a sign's, a category's): ASCII letters, digits,
+    hyphens and underscores."""
+    raw = text(value, field, max_length=max_length, required=True)
+    if not _SLUG.match(raw):
+        _fail(field, _("A code has only the letters a–z, digits, hyphens and underscores."))
+    return raw
+
+
 # --- the last check before the database ---------------------------------------------------
 
 
@@ -244,6 +256,11 @@ def check_columns(instance) -> None:
                 _fail(f.name, _("The text contains control characters."))
             if f.max_length is not None and len(value) > f.max_length:
                 _fail(str(f.verbose_name), _("At most %(n)d characters.") % {"n": f.max_length})
+            if isinstance(f, models.SlugField) and value and not _SLUG.match(value):
+                _fail(
+                    str(f.verbose_name),
+                    _("A code has only the letters a–z, digits, hyphens and underscores."),
+                )
         elif isinstance(value, int) and not isinstance(value, bool):
             if isinstance(f, models.IntegerField) and not -MAX_BIGINT - 1 <= value <= MAX_BIGINT:
                 _fail(str(f.verbose_name), _("The number is too large."))

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.core import audit, ratelimit
+from gridgov.core import audit, parsing, ratelimit
 from gridgov.core.actions import check_write
 from gridgov.core.errors import Invalid
 from gridgov.core.models import AuditAction
@@ -50,6 +50,9 @@ def create_sign(
         raise Invalid(_("Choose categories the public may report."))
     if not (code or "").strip() or not (name or "").strip():
         raise Invalid(_("Name and code are required."))
+    code = parsing.slug(code, _("code"), max_length=32)
+    name = parsing.text(name, _("name"), max_length=100)
+    parsing.latitude(lat), parsing.longitude(lon)
     with transaction.atomic():
         if Sign.objects.filter(code=code).exists():
             raise Invalid(_("Code %(code)s is already used.") % {"code": code})
