@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "gridgov core"
 
     def ready(self):
-        from . import sweep
+        from . import security, sweep  # noqa: F401 - security connects its signal
 
         sweep.register("ratelimit", sweep._purge_rate_events)
+        sweep.register("sessions", security.purge_sessions)
