@@ -56,7 +56,7 @@ bench: $(STAMP) system-deps
 
 # The API against its own schema (schemathesis), longer than the bounded run in `make test`:
 # more examples an operation, the stateful phase (sequences of calls), a new seed each time.
-# About a quarter of an hour; FUZZ_EXAMPLES=200 make fuzz for more.
+# A few minutes; FUZZ_EXAMPLES=200 make fuzz for more.
 FUZZ_EXAMPLES ?= 50
 fuzz: $(STAMP)
 	GRIDGOV_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) GRIDGOV_FUZZ_PHASES=examples,coverage,fuzzing,stateful \
