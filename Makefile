@@ -7,7 +7,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 WORKERS ?= 3
 
-.PHONY: run serve setup test test-sqlite test-pg lint system-deps bench clean messages
+.PHONY: run serve setup test test-sqlite test-pg lint system-deps bench fuzz clean messages
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -53,6 +53,14 @@ bench: $(STAMP) system-deps
 	GRIDGOV_PG_PORT=54331 GRIDGOV_VAR_DIR=var/bench-pg scripts/with-postgres.sh $(BIN)/python -m bench.matters
 	$(BIN)/python -m bench.enforcement
 	GRIDGOV_PG_PORT=54332 GRIDGOV_VAR_DIR=var/bench-enf-pg scripts/with-postgres.sh $(BIN)/python -m bench.enforcement
+
+# The API against its own schema (schemathesis), longer than the bounded run in `make test`:
+# more examples an operation, the stateful phase (sequences of calls), a new seed each time.
+# A few minutes; FUZZ_EXAMPLES=200 make fuzz for more.
+FUZZ_EXAMPLES ?= 50
+fuzz: $(STAMP)
+	GRIDGOV_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) GRIDGOV_FUZZ_PHASES=examples,coverage,fuzzing,stateful \
+		GRIDGOV_FUZZ_SEED= $(BIN)/pytest -q gridgov/api/tests/test_fuzz.py
 
 # Regenerates the catalogues after strings change; translate in gridgov/locale/zh_Hans, then
 # commit both the .po and the compiled .mo (so that `make run` needs no gettext).

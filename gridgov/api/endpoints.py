@@ -49,7 +49,7 @@ def _place(user, code: str) -> Region:
     return get_visible(Region.objects, user, code=code)
 
 
-@router.get("/me", tags=["accounts"])
+@router.get("/me", response=s.MeOut, tags=["accounts"])
 def me(request):
     user = request.user
     return {

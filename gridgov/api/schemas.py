@@ -10,6 +10,17 @@ class ErrorOut(Schema):
     errors: list = []
 
 
+class RoleOut(Schema):
+    role: str
+    region_code: str
+
+
+class MeOut(Schema):
+    username: str
+    name: str
+    roles: list[RoleOut]
+
+
 class RegionOut(Schema):
     code: str
     name: str

@@ -2,7 +2,6 @@
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from gridgov.core.errors import ActionError
@@ -11,9 +10,10 @@ from gridgov.matters.api import router as matters_router
 
 from .auth import Session, TokenAuth
 from .endpoints import router
+from .openapi import GridgovAPI
 from .parser import NotAnObject, ObjectParser
 
-api = NinjaAPI(
+api = GridgovAPI(
     title="gridgov API",
     version="1",
     description="Regions, grids, staffing and base data (personal data masked). "

@@ -9,11 +9,12 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import pre_save
 
-        from . import sweep, throttle
+        from . import security, sweep, throttle  # security connects its signal
 
         pre_save.connect(_check_columns, dispatch_uid="gridgov-check-columns")
         sweep.register("ratelimit", sweep._purge_rate_events)
         sweep.register("throttle", throttle.purge_line)
+        sweep.register("sessions", security.purge_sessions)
 
 
 def _check_columns(sender, instance, raw=False, **kwargs):

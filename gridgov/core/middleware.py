@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpResponseBadRequest, JsonResponse, QueryDict
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -38,13 +38,25 @@ def _has_nul(request) -> bool:
 
 
 def refuse_nul(request):
-    """400, in the request's language, as text with its charset."""
+    """400, in the request's language and in the channel's own error format, with its
+    charset: the JSON API's {"detail", "errors"}, Open311's [{"code", "description"}], and
+    plain text for pages."""
+    import json
+
+    from django.http import HttpResponse
     from django.utils import translation
 
     language = request_language(request)
     with translation.override(language):
         message = _("The request contains a NUL character.")
-    response = HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    if request.path.startswith("/api/"):
+        body, kind = {"detail": message, "errors": []}, "application/json"
+    elif request.path.startswith("/open311/") and not request.path.endswith(".xml"):
+        body, kind = [{"code": 400, "description": message}], "application/json"
+    else:
+        body, kind = None, "text/plain"
+    content = message if body is None else json.dumps(body, ensure_ascii=False)
+    response = HttpResponse(content, status=400, content_type=f"{kind}; charset=utf-8")
     response["Content-Language"] = language
     return response
 

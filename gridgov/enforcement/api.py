@@ -109,7 +109,7 @@ class RecoveryOut(Schema):
     on: datetime.date
 
 
-class KpiOut(Schema):
+class EnforcementKpiOut(Schema):
     start: datetime.date
     end: datetime.date
     received: int
@@ -263,7 +263,7 @@ def record_recovery(request, pk: int, payload: RecoveryIn):
     return 201, {"id": r.pk, "amount_fen": r.amount_fen, "means": r.means, "on": r.on}
 
 
-@router.get("/enforcement/kpis", response=KpiOut)
+@router.get("/enforcement/kpis", response=EnforcementKpiOut)
 def enforcement_kpis(request, start: datetime.date, end: datetime.date, court: str = ""):
     """Key figures for cases in the period [start, end], as they stood at its end; formulas
     in docs/enforcement.md."""

@@ -180,7 +180,7 @@ def act(request, code: str, name: str, payload: TransitionIn):
     return matter_out(_fetch(request.user, code), request.user)
 
 
-class KpiOut(Schema):
+class MatterKpiOut(Schema):
     label: str
     registered: int
     due: int
@@ -193,7 +193,7 @@ class KpiOut(Schema):
     average_handling_hours: float | None
 
 
-@router.get("/matters-kpis", response=list[KpiOut])
+@router.get("/matters-kpis", response=list[MatterKpiOut])
 def matter_kpis(request, start: datetime.date, end: datetime.date, by: str = "total"):
     """Key figures for matters registered from `start` to `end` (inclusive), as they stood
     at the end; `by` is total, unit or region. Formulas: docs/matters.md."""

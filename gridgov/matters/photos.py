@@ -1,7 +1,8 @@
 """Photos attached to matters: checked by content (JPEG, PNG or WebP, at most 10 MB, at most
-3 a submission), decoded and re-encoded without EXIF so that no location or device data
-leaves the phone that took them, and stored under MEDIA_ROOT. They are served only through
-a scoped view."""
+3 a submission), decoded and re-encoded from their pixels alone — no EXIF (location,
+device), XMP, IPTC, JPEG comments, PNG text chunks or ICC profile (colours are converted to
+sRGB first) — so that nothing but the picture leaves the phone that took it, and stored
+under MEDIA_ROOT. They are served only through a scoped view."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import uuid
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from gridgov.core.errors import Invalid
 
@@ -35,8 +36,41 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+SRGB = ImageCms.createProfile("sRGB")
+# modes written as they are; anything else (palette, CMYK, 16-bit, …) becomes RGB(A)
+KEPT_MODES = {"jpeg": ("RGB", "L"), "png": ("RGB", "RGBA", "L"), "webp": ("RGB", "RGBA")}
+
+
+def _to_srgb(img: Image.Image) -> Image.Image:
+    """The pixels as sRGB when the photo carries another colour profile (wide-gamut phones);
+    a profile that cannot be read is ignored rather than refusing the photo."""
+    icc = img.info.get("icc_profile")
+    if not icc or img.mode not in ("RGB", "RGBA", "L", "CMYK"):
+        return img
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        mode = "RGBA" if img.mode == "RGBA" else "RGB"
+        return ImageCms.profileToProfile(img, source, SRGB, outputMode=mode) or img
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return img
+
+
+def _pixels_only(img: Image.Image, kind: str) -> Image.Image:
+    """A new image holding the pixels and nothing else: Pillow carries metadata along in
+    `info` (and writes some of it back, a JPEG comment or a PNG's ICC profile), so the
+    clean copy is built from scratch rather than by removing what is known today."""
+    img = _to_srgb(ImageOps.exif_transpose(img))  # keep the orientation, drop the rest
+    if img.mode not in KEPT_MODES[kind]:
+        alpha = kind != "jpeg" and (img.has_transparency_data or "A" in img.getbands())
+        img = img.convert("RGBA" if alpha else "RGB")
+    clean = Image.new(img.mode, img.size)
+    clean.paste(img)
+    return clean
+
+
 def clean_photo(upload) -> tuple[bytes, str]:
-    """(re-encoded bytes without EXIF, format) or Invalid with a message for the user."""
+    """(re-encoded bytes of the pixels alone, format) or Invalid with a message for the
+    user."""
     if upload.size > MAX_BYTES:
         raise Invalid(_("A photo may be at most 10 MB."))
     data = upload.read()
@@ -49,11 +83,9 @@ def clean_photo(upload) -> tuple[bytes, str]:
         Image.MAX_IMAGE_PIXELS = MAX_PIXELS
         with Image.open(io.BytesIO(data)) as img:
             img.load()
-            img = ImageOps.exif_transpose(img)  # keep the orientation, drop the rest
-            if kind == "jpeg" and img.mode not in ("RGB", "L"):
-                img = img.convert("RGB")
+            clean = _pixels_only(img, kind)
             out = io.BytesIO()
-            img.save(
+            clean.save(
                 out,
                 format={"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}[kind],
                 **({"quality": 88} if kind != "png" else {}),

@@ -25,9 +25,18 @@ def household(number):
 
 
 def assert_nul_refused(response, message=NUL_REFUSAL_EN):
+    """400 with its charset, in the channel's own error format."""
     assert response.status_code == 400
-    assert response["Content-Type"] == "text/plain; charset=utf-8"
-    assert response.content.decode("utf-8") == message
+    path = response.wsgi_request.path
+    if path.startswith("/api/"):
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        assert json.loads(response.content) == {"detail": message, "errors": []}
+    elif path.startswith("/open311/"):
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        assert json.loads(response.content) == [{"code": 400, "description": message}]
+    else:
+        assert response["Content-Type"] == "text/plain; charset=utf-8"
+        assert response.content.decode("utf-8") == message
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/json", "application/xml"])

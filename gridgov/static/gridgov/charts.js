@@ -1,4 +1,6 @@
-// Draws the enforcement KPI charts from the page's JSON (ECharts, vendored).
+// Draws the enforcement KPI charts from the page's JSON (ECharts, vendored). Tooltips are
+// drawn on the canvas (richText): ECharts' HTML tooltips carry style attributes, which the
+// Content-Security-Policy refuses.
 document.addEventListener("DOMContentLoaded", function () {
   var source = document.getElementById("kpi-chart-data");
   if (!source || !window.echarts) return;
@@ -7,7 +9,7 @@ document.addEventListener("DOMContentLoaded", function () {
   if (months) {
     var chart = echarts.init(months);
     chart.setOption({
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", renderMode: "richText" },
       legend: { top: 0 },
       grid: { left: 48, right: 16, top: 36, bottom: 32 },
       xAxis: { type: "category", data: data.months.labels },
@@ -24,7 +26,7 @@ document.addEventListener("DOMContentLoaded", function () {
     var pie = echarts.init(closures);
     var narrow = closures.clientWidth < 520;
     pie.setOption({
-      tooltip: { trigger: "item" },
+      tooltip: { trigger: "item", renderMode: "richText" },
       legend: { type: "scroll", bottom: 0 },
       series: [
         {
