@@ -36,8 +36,9 @@ lint: $(STAMP)
 test: $(STAMP) system-deps lint
 	$(BIN)/gridgov compilemessages --ignore '.venv/*' -v 0
 	$(BIN)/gridgov makemigrations --check --dry-run
-	$(MAKE) test-sqlite
-	$(MAKE) test-pg
+	@# both databases at once (each run waits on its servers as much as on the CPU); each
+	@# run's output is printed whole when it ends
+	$(MAKE) -j2 --output-sync=target test-sqlite test-pg
 
 test-sqlite: $(STAMP)
 	$(BIN)/pytest
@@ -49,6 +50,7 @@ test-pg: $(STAMP)
 # PostgreSQL too.
 bench: $(STAMP) system-deps
 	$(BIN)/python -m bench.foundation
+	$(BIN)/python -m bench.uploads
 	$(BIN)/python -m bench.matters
 	GRIDGOV_PG_PORT=54331 GRIDGOV_VAR_DIR=var/bench-pg scripts/with-postgres.sh $(BIN)/python -m bench.matters
 	$(BIN)/python -m bench.enforcement
