@@ -28,9 +28,12 @@ api = GridgovAPI(
 
 @api.exception_handler(ActionError)
 def action_error(request, exc: ActionError):
-    return api.create_response(
+    response = api.create_response(
         request, {"detail": exc.message, "errors": exc.errors}, status=exc.status
     )
+    if getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _message(error: dict) -> str:

@@ -28,3 +28,7 @@ class Conflict(ActionError):
 
 class TooMany(ActionError):
     status = 429
+
+    def __init__(self, message, *, errors=None, retry_after: int | None = None):
+        super().__init__(message, errors=errors)
+        self.retry_after = retry_after  # seconds, sent as Retry-After where known

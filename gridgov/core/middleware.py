@@ -80,7 +80,7 @@ class RequestIdMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, ActionError):
-            return render(
+            response = render(
                 request,
                 "error.html",
                 {
@@ -90,6 +90,9 @@ class RequestIdMiddleware:
                 },
                 status=exception.status,
             )
+            if getattr(exception, "retry_after", None):
+                response["Retry-After"] = str(exception.retry_after)
+            return response
         return None
 
 

@@ -47,6 +47,18 @@ def count(scope: str, key: str, window: datetime.timedelta) -> int:
     return RateEvent.objects.filter(scope=scope, key=key[:64], at__gte=since).count()
 
 
+def seconds_until_free(scope: str, key: str, window: datetime.timedelta = HOUR) -> int:
+    """How long until the oldest event in the window leaves it (0 when none is there)."""
+    since = timezone.now() - window
+    oldest = (
+        RateEvent.objects.filter(scope=scope, key=key[:64], at__gte=since)
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return 0 if oldest is None else max(0, int((oldest - since).total_seconds()) + 1)
+
+
 def allowed(scope: str, key: str, *, limit: int, window: datetime.timedelta = HOUR) -> bool:
     return count(scope, key, window) < limit
 

@@ -13,10 +13,15 @@ The system (a label actor: CLI, demo) is not counted."""
 
 from __future__ import annotations
 
+import math
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gridgov.accounts import roles
 
@@ -70,12 +75,18 @@ def record(action: AuditAction, *, actor, obj, region_path: str, reason, after=N
             audit.record(action, actor=actor, obj=obj, region_path=region_path, after=after)
     except TooMany:
         _refuse(actor, obj, region_path, action)
+        wait = ratelimit.seconds_until_free(SCOPE, f"user:{actor.pk}", ratelimit.HOUR)
+        minutes = max(1, math.ceil(wait / 60))
         raise TooMany(
-            _(
+            ngettext(
                 "You have seen %(n)d people's data whole in the last hour, the most allowed; "
-                "your supervisors have been told. Try again later."
+                "your supervisors have been told. You can see more again in %(minutes)d minute.",
+                "You have seen %(n)d people's data whole in the last hour, the most allowed; "
+                "your supervisors have been told. You can see more again in %(minutes)d minutes.",
+                minutes,
             )
-            % {"n": per_hour()}
+            % {"n": per_hour(), "minutes": minutes},
+            retry_after=wait,
         ) from None
     return reason
 
@@ -102,9 +113,13 @@ def _refuse(actor, obj, region_path: str, action: AuditAction) -> None:
                 None,
                 _(
                     "%(user)s has seen %(n)d people's ID numbers and phones whole within an "
-                    "hour and was stopped; the audit trail lists whom and why."
+                    "hour and was stopped. Open the list of whom they saw and why, and talk "
+                    "with them if the reasons do not fit their work."
                 )
                 % {"user": f"{actor} ({actor.get_username()})", "n": per_hour()},
+                link=reverse("audit")
+                + "?"
+                + urlencode({"actor": actor.get_username(), "action": int(action)}),
             )
 
 

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import time
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,6 +23,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 STARTED = "gridgov_session_started"
@@ -93,12 +94,24 @@ class SessionTimeoutMiddleware:
                 session[SEEN] = now
             return None
         logout(request)
-        messages.info(request, reason)  # shown on the next page, whichever request this is
         if request.path.startswith(API_PREFIXES):
+            messages.info(request, reason)
             return None  # answered as any unauthenticated API call: 401
+        back = request.get_full_path()
+        if request.method != "GET":
+            # what was being sent is not kept: say so, and come back to the page it came from
+            reason += " " + _("What you were sending was not saved: sign in and send it again.")
+            referer = urlsplit(request.headers.get("Referer", ""))
+            same_site = referer.netloc in ("", request.get_host())
+            back = (
+                (referer.path + (f"?{referer.query}" if referer.query else ""))
+                if (same_site and referer.path.startswith("/"))
+                else ""
+            )
+        messages.info(request, reason)  # shown on the next page, whichever request this is
         target = reverse(settings.LOGIN_URL)
-        if request.method == "GET":
-            target += "?" + urlencode({"next": request.get_full_path()})
+        if back:
+            target += "?" + urlencode({"next": back})
         return HttpResponseRedirect(target)
 
 

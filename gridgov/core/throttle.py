@@ -23,6 +23,7 @@ answer 429 in their own format when either raises `Locked`.
 from __future__ import annotations
 
 import ipaddress
+import math
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
@@ -33,12 +34,12 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.dispatch import receiver
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import ratelimit
 from .errors import TooMany
@@ -55,10 +56,31 @@ def cooloff_minutes() -> int:
     return int(get_cool_off().total_seconds() // 60)
 
 
-def message() -> str:
-    return _("Too many failed attempts. Please wait %(minutes)d minutes and try again.") % {
-        "minutes": cooloff_minutes()
-    }
+def minutes_left(request, credentials=None) -> int:
+    """Whole minutes (at least 1) until the lockout of this request's account and address
+    ends: the cool-off counted from the newest failure that counts against them."""
+    handler = AxesProxyHandler.get_implementation()
+    newest = max(
+        (
+            t
+            for qs in handler.get_user_attempts(request, credentials)
+            if (t := qs.aggregate(t=Max("attempt_time"))["t"]) is not None
+        ),
+        default=None,
+    )
+    if newest is None:
+        return cooloff_minutes()
+    left = (newest + get_cool_off() - timezone.now()).total_seconds()
+    return max(1, math.ceil(left / 60))
+
+
+def message(request=None, credentials=None) -> str:
+    minutes = cooloff_minutes() if request is None else minutes_left(request, credentials)
+    return ngettext(
+        "Too many failed attempts. Please wait %(minutes)d minute and try again.",
+        "Too many failed attempts. Please wait %(minutes)d minutes and try again.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def _credentials(channel: str, account: str = "") -> dict:
@@ -67,8 +89,9 @@ def _credentials(channel: str, account: str = "") -> dict:
 
 def check(request, channel: str, account: str = "") -> None:
     """Raises Locked when `account` (or anything) is locked out at the request's address."""
-    if not AxesProxyHandler.is_allowed(request, _credentials(channel, account)):
-        raise Locked(message())
+    credentials = _credentials(channel, account)
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        raise Locked(message(request, credentials))
 
 
 def failed(request, channel: str, account: str = "") -> None:
@@ -77,7 +100,7 @@ def failed(request, channel: str, account: str = "") -> None:
         sender=__name__, credentials=_credentials(channel, account), request=request
     )
     if getattr(request, "axes_locked_out", False):
-        raise Locked(message())
+        raise Locked(message(request, _credentials(channel, account)))
 
 
 # --- axes configuration (named in settings.py) ------------------------------------------------
@@ -115,7 +138,11 @@ def lockout_response(request, original_response=None, credentials=None):
     return render(
         request,
         "registration/login.html",
-        {"form": form, "locked": message(), "next": request.POST.get("next", "")},
+        {
+            "form": form,
+            "locked": message(request, credentials),
+            "next": request.POST.get("next", ""),
+        },
         status=429,
     )
 

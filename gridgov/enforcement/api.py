@@ -196,7 +196,7 @@ def list_cases(
             raise Invalid(_("No such state."))
         qs = qs.filter(state=state)
     if q.strip():
-        qs = qs.filter(number__contains=q.strip())
+        qs = qs.filter(cases.number_q(q, "number__contains"))
     if court:
         qs = qs.filter(court__code=court)
     found = page_of(qs, limit, offset, lambda c: c)

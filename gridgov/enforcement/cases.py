@@ -13,6 +13,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -436,3 +437,18 @@ def tag_cases(campaign, cases: list[EnforcementCase], *, actor) -> int:
         for c in fresh:
             _record(AuditAction.CASE_TAGGED, actor, c, None, {"campaign": campaign.code})
     return len(fresh)
+
+
+_HALF_TO_FULL = str.maketrans("()", "（）")
+_FULL_TO_HALF = str.maketrans("（）", "()")
+
+
+def number_q(typed: str, lookup: str = "number") -> Q:
+    """Cases whose number is what was typed, with the year's brackets typed either way:
+    "(2023)藏0402执123号" finds "（2023）藏0402执123号"."""
+    typed = typed.strip()
+    forms = {typed, typed.translate(_HALF_TO_FULL), typed.translate(_FULL_TO_HALF)}
+    q = Q()
+    for form in forms:
+        q |= Q(**{lookup: form})
+    return q

@@ -82,7 +82,7 @@ def case_list(request):
     if q and len(q) == 18 and q[:17].isascii() and q[:17].isdigit():
         qs = parties.cases_of(qs, q)  # exact ID number or credit code, by blind index
     elif q:
-        qs = qs.filter(Q(number__contains=q) | Q(parties__name=q)).distinct()
+        qs = qs.filter(cases.number_q(q, "number__contains") | Q(parties__name=q)).distinct()
     page = paginate(request, qs)
     money = balances([c.pk for c in page])
     today = timezone.localdate()
@@ -295,7 +295,7 @@ def finance_desk(request):
         if Role.COURT_FINANCE not in roles.roles_of(user):
             raise PermissionDenied(_("Only court finance assigns unclaimed money."))
         try:
-            case = visible.filter(number=request.POST.get("case", "").strip()).first()
+            case = visible.filter(cases.number_q(request.POST.get("case", ""))).first()
             if case is None:
                 raise Invalid(_("No such case."))
             pool = None

@@ -13,10 +13,14 @@ from .models import Notification
 from .sms import gateway
 
 
-def notify(users, kind: str, matter, text: str, *, sms: bool = False) -> int:
+def notify(users, kind: str, matter, text: str, *, sms: bool = False, link: str = "") -> int:
+    """Tells `users` (once each) about `matter`, or about the page at `link`."""
     users = {u.pk: u for u in users if u is not None}.values()
     Notification.objects.bulk_create(
-        [Notification(user=u, kind=kind, matter=matter, text=text[:300]) for u in users]
+        [
+            Notification(user=u, kind=kind, matter=matter, text=text[:300], link=link[:200])
+            for u in users
+        ]
     )
     phones = [u.phone for u in users if sms and getattr(u, "phone", "")]
     if phones:

@@ -26,6 +26,8 @@ class Notification(models.Model):
         "matters.Matter", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     text = models.CharField(_("message"), max_length=300)
+    # where to act on a notice that is not about a matter (a resident, the audit trail)
+    link = models.CharField(_("link"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -8,6 +8,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gridgov.core import audit, crypto, ratelimit, reveal
@@ -16,6 +17,7 @@ from gridgov.core.errors import Conflict, Invalid
 from gridgov.core.models import AuditAction
 from gridgov.core.validators import birth_date_and_sex, validate_id_number, validate_phone
 from gridgov.regions.models import Level, Region
+from gridgov.regions.queries import place_label
 
 from .models import (
     Household,
@@ -266,17 +268,18 @@ def refer(referrals: list[Referral], *, actor) -> int:
                 None,
                 _(
                     "%(user)s tried to record %(name)s (ID number %(masked)s) at %(place)s; "
-                    "your record of %(resident)s at %(where)s holds this number. If the "
-                    "person has moved, arrange the transfer."
+                    "your record of %(resident)s at %(where)s holds this number. Check "
+                    "whether the person has moved and get in touch with %(user)s."
                 )
                 % {
                     "user": f"{actor} ({actor.get_username()})",
                     "name": (ref.name or "").strip()[:32] or "—",
                     "masked": ref.resident.id_number_masked,
-                    "place": ref.place.name,
+                    "place": place_label(ref.place),
                     "resident": ref.resident.name,
-                    "where": ref.resident.region.name,
+                    "where": place_label(ref.resident.region),
                 },
+                link=reverse("people:resident", args=[ref.resident.pk]),
             )
         sent += 1
     return sent
@@ -303,7 +306,7 @@ def create_residents(items: list[ResidentInput], *, actor) -> list[Resident]:
     for i, (held, visible) in _already_recorded(indexes, actor).items():
         if visible:
             message = _("This ID number is already recorded, at %(place)s.") % {
-                "place": held.region.name
+                "place": place_label(held.region)
             }
         else:
             message = _elsewhere()

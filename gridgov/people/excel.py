@@ -360,9 +360,12 @@ def _read(kind: Kind, content: bytes) -> _Rows:
             ],
         )
     read, refusals = [], []
+    example = [c.example for c in kind.columns]
     for n, values in enumerate(rows[1:], start=2):
         if all(v is None or _text(v) == "" for v in values):
             continue
+        if [_text(v) for v in values] == example:
+            continue  # the template's example row, left in: not a row to import
         row = {}
         for c, value in zip(kind.columns, values, strict=True):
             if c.text and value is not None and not isinstance(value, str):
@@ -392,7 +395,12 @@ def import_workbook(kind_key: str, content: bytes, *, actor) -> int:
         raise Invalid(_("Unknown import kind."))
     rows = _read(kind, content)
     if not rows.rows:
-        raise Invalid(_("The file has no rows to import."))
+        raise Invalid(
+            _(
+                "The file has no rows to import: fill in your own rows below the headers "
+                "(the template's example row is not imported)."
+            )
+        )
     paths = dict(
         Region.objects.filter(code__in={r["region_code"] for _n, r in rows.rows}).values_list(
             "code", "path"

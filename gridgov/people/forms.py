@@ -27,7 +27,9 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("what to import"), choices=[(k.key, k.label) for k in KINDS.values()]
+        label=_("what to import"),
+        choices=[(k.key, k.label) for k in KINDS.values()],
+        initial="residents",  # what is imported most
     )
     file = forms.FileField(label=_("filled-in template (.xlsx)"))
 

@@ -95,14 +95,14 @@ def resident_reveal(request, pk):
     )
     form = RevealForm(request.POST)
     form.is_valid()
-    revealed, status = None, 200
+    revealed, status, retry_after = None, 200, None
     try:
         revealed = actions.reveal_resident(
             resident, actor=request.user, reason=form.data.get("reason", "")
         )
     except (Invalid, TooMany) as exc:
         form.add_error("reason", exc.message)
-        status = exc.status
+        status, retry_after = exc.status, getattr(exc, "retry_after", None)
     response = render(
         request,
         "people/resident_detail.html",
@@ -116,6 +116,8 @@ def resident_reveal(request, pk):
         },
         status=status,
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
     return reveal.no_store(response)
 
 

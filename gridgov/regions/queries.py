@@ -11,7 +11,7 @@ from gridgov.accounts.models import RoleAssignment
 from gridgov.accounts.roles import Role
 from gridgov.core.scoping import common_path, under
 
-from .models import Grid, Level, Region
+from .models import LEVEL_ORDER, Grid, Level, Region
 
 STAFF_ROLES = (Role.GRID_WORKER, Role.GRID_POLICE, Role.HOUSEHOLD_LIAISON)
 MISSING_LABELS = {
@@ -85,3 +85,11 @@ def staffing_for(grids) -> list[Staffing]:
         )
         for g in grids
     ]
+
+
+def place_label(region: Region) -> str:
+    """A place named so that a reader elsewhere in the district knows it: its community and
+    what lies below, e.g. "珠曲登社区 · 珠曲登第1网格 · 1号楼" (one query)."""
+    below_street = LEVEL_ORDER.index(Level.COMMUNITY)
+    chain = [*Region.objects.get_ancestors(region), region]
+    return " · ".join(r.name for r in chain if LEVEL_ORDER.index(r.level) >= below_street)

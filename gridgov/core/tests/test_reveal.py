@@ -36,14 +36,20 @@ def test_the_21st_reveal_in_an_hour_is_refused_and_the_community_is_told_once(wo
     for n in range(20):
         assert reveal_resident(people[n % 2], actor=worker, reason=WHY)["id_number"]
     for _ in range(2):
-        with pytest.raises(TooMany, match="20"):
+        with pytest.raises(TooMany, match="20") as refused:
             reveal_resident(people[0], actor=worker, reason=WHY)
+        # ... and is told when they can again: when the first of the 20 leaves the hour
+        assert "You can see more again in 60 minutes" in refused.value.message
+        assert 3500 < refused.value.retry_after <= 3601
     assert AuditEntry.objects.filter(action=AuditAction.RESIDENT_REVEALED).count() == 20
     refused = AuditEntry.objects.filter(action=AuditAction.REVEAL_REFUSED)
     assert refused.count() == 2 and {e.actor_id for e in refused} == {worker.pk}
     # the community's staff over the worker's grid hear of it once, nobody else does
     assert notices(world.users["community_a"]) == 1
-    assert "worker_a1" in Notification.objects.get(kind=Kind.REVEALS).text
+    notice = Notification.objects.get(kind=Kind.REVEALS)
+    assert "worker_a1" in notice.text
+    # which opens the audit trail on that worker's reveals, with their reasons
+    assert notice.link == f"/audit/?actor=worker_a1&action={int(AuditAction.RESIDENT_REVEALED)}"
     for other in ["street_a", "worker_a1", "worker_a2", "leader", "admin", "street_b"]:
         assert notices(world.users[other]) == 0, other
     # another worker has a count of their own

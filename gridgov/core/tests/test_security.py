@@ -139,6 +139,26 @@ def test_a_session_ends_after_two_idle_hours_and_says_why(world):
     assert c.get("/matters/").status_code == 302  # signed out for good
 
 
+def test_a_form_sent_after_the_idle_time_is_said_not_saved_and_leads_back(world):
+    c = signed_in(world)
+    c.get("/matters/new/")
+    _age(c, security.SEEN, 121 * 60)
+    response = c.post(
+        "/matters/new/",
+        {"category": "x", "description": "占道经营"},
+        HTTP_REFERER="http://testserver/matters/new/?category=x",
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=%2Fmatters%2Fnew%2F%3Fcategory%3Dx"
+    page = c.get(response["Location"]).content.decode()
+    assert "刚才提交的内容没有保存" in page  # nothing is lost without saying so
+    # a referer from elsewhere is not followed back
+    c = signed_in(world)
+    _age(c, security.SEEN, 121 * 60)
+    response = c.post("/matters/new/", {}, HTTP_REFERER="https://evil.example/x")
+    assert response["Location"] == "/login/"
+
+
 def test_idle_time_is_configurable_and_the_api_token_is_not_touched(world, settings):
     settings.GRIDGOV_SESSION_IDLE_MINUTES = 5
     _token, raw = create_api_token(world.user("worker_a1"), "phone", actor="test")

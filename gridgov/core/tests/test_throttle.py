@@ -190,6 +190,11 @@ def test_a_lockout_ends_after_the_cooloff_and_refusals_do_not_prolong_it(world):
         assert attempt("wrong").status_code == 429
     # ... counted nothing more: 16 minutes after the failures that locked, it is over
     assert sum(a.failures_since_start for a in AccessAttempt.objects.all()) == 5
+    # the page says how long is really left, not the whole cool-off again
+    AccessAttempt.objects.update(
+        attempt_time=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=10, seconds=5)
+    )
+    assert "请等待 5 分钟后再试" in attempt(PASSWORD).content.decode()
     AccessAttempt.objects.update(
         attempt_time=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=16)
     )

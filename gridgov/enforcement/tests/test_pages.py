@@ -74,7 +74,10 @@ def test_finance_desk_assigns_suspense(world, case):
     assert f'data-month="{month}" data-unclaimed="9900"' in page  # the clear-to-zero list
     bad = finance.post("/enforcement/finance/", {"case": "nope", "amount": "99"})
     assert bad.status_code == 400
-    ok = finance.post("/enforcement/finance/", {"case": case.number, "amount": "99"})
+    # the number typed with half-width brackets (as a keyboard gives them) finds the case
+    typed = case.number.replace("（", "(").replace("）", ")")
+    assert typed != case.number
+    ok = finance.post("/enforcement/finance/", {"case": typed, "amount": "99"})
     assert ok.status_code == 302
     assert ledger.balance(ledger.suspense_account(case.court)) == 0
     assert ledger.balance(ledger.case_account(case)) == 9_900

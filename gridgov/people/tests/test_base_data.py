@@ -284,6 +284,10 @@ def test_import_refuses_other_files_and_wrong_columns(world):
         excel.import_workbook("residents", buf.getvalue(), actor="test")
     with pytest.raises(Invalid, match="no rows"):
         excel.import_workbook("residents", workbook("residents", []), actor="test")
+    # the template sent back untouched: its example row is not a person to import
+    untouched = excel.template_workbook(excel.KINDS["residents"])
+    with pytest.raises(Invalid, match="example row is not imported"):
+        excel.import_workbook("residents", untouched, actor="test")
 
 
 def test_import_out_of_scope_rows_are_refused(world):

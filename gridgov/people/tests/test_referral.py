@@ -40,6 +40,9 @@ def test_the_keepers_are_told_who_asked_and_where_never_the_whole_number(world):
     told = referrals_to(world.users["community_a"]).get()  # keeps grid A2
     assert "worker_a1" in told.text and "觉木一网格" in told.text and "达娃" in told.text
     assert dawa.id_number_masked in told.text and dawa.id_number() not in told.text
+    # places are named with their community, and the notice opens the record it is about
+    assert "觉木社区 · 觉木二网格" in told.text
+    assert told.link == f"/people/residents/{dawa.pk}/"
     assert referrals_to(world.users["street_b"]).count() == 1  # B1's community has no staff
     for other in ["worker_a1", "worker_a2", "street_a", "worker_b1"]:
         assert not referrals_to(world.users[other]).exists(), other
