@@ -7,11 +7,11 @@ import dataclasses
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from gridgov.core import audit, crypto, ratelimit, reveal
+from gridgov.core import audit, crypto, parsing, ratelimit, reveal
 from gridgov.core.actions import check_write, is_user
 from gridgov.core.errors import Conflict, Invalid
 from gridgov.core.models import AuditAction
@@ -107,19 +107,19 @@ def create_households(items: list[HouseholdInput], *, actor) -> list[Household]:
             numbers = [d.number for d in items if d.region.pk == region_id]
             if Household.objects.filter(region_id=region_id, number__in=numbers).exists():
                 raise Conflict(_("This household number already exists here."))
-        households = Household.objects.bulk_create(
-            [
-                Household(
-                    region=d.region,
-                    region_path=d.region.path,
-                    number=d.number,
-                    address=d.address,
-                    kind=d.kind,
-                )
-                for d in items
-            ],
-            1000,
-        )
+        built = [
+            Household(
+                region=d.region,
+                region_path=d.region.path,
+                number=d.number,
+                address=d.address,
+                kind=d.kind,
+            )
+            for d in items
+        ]
+        for h in built:  # bulk_create sends no pre_save: the columns' last check, by hand
+            parsing.check_columns(h)
+        households = Household.objects.bulk_create(built, 1000)
         audit.record_many(
             [
                 audit.Change(AuditAction.HOUSEHOLD_CREATED, obj=h, after=audit.snapshot(h))
@@ -318,25 +318,38 @@ def create_residents(items: list[ResidentInput], *, actor) -> list[Resident]:
         refusal.referrals = referrals  # for a caller that rolls the referrals back with it
         raise refusal
     groups = dict(SpecialGroup.objects.values_list("code", "pk"))
-    with transaction.atomic():
-        residents = Resident.objects.bulk_create([_build_resident(d) for d in items], 1000)
-        links = [
-            Resident.special_groups.through(resident_id=r.pk, specialgroup_id=groups[code])
+    try:
+        with transaction.atomic():
+            return _save_residents(items, groups, actor)
+    except IntegrityError:  # someone recorded one of these numbers since the check above
+        raise Conflict(
+            _("One of these ID numbers was recorded by someone else just now; try again."),
+            errors=[{"field": "id_number", "message": _("Recorded just now elsewhere.")}],
+        ) from None
+
+
+def _save_residents(items: list[ResidentInput], groups: dict, actor) -> list[Resident]:
+    built = [_build_resident(d) for d in items]
+    for r in built:  # bulk_create sends no pre_save: the columns' last check, by hand
+        parsing.check_columns(r)
+    residents = Resident.objects.bulk_create(built, 1000)
+    links = [
+        Resident.special_groups.through(resident_id=r.pk, specialgroup_id=groups[code])
+        for r, d in zip(residents, items, strict=True)
+        for code in d.special_groups
+    ]
+    Resident.special_groups.through.objects.bulk_create(links, 1000)
+    audit.record_many(
+        [
+            audit.Change(
+                AuditAction.RESIDENT_CREATED,
+                obj=r,
+                after={**audit.snapshot(r), "special_groups": d.special_groups},
+            )
             for r, d in zip(residents, items, strict=True)
-            for code in d.special_groups
-        ]
-        Resident.special_groups.through.objects.bulk_create(links, 1000)
-        audit.record_many(
-            [
-                audit.Change(
-                    AuditAction.RESIDENT_CREATED,
-                    obj=r,
-                    after={**audit.snapshot(r), "special_groups": d.special_groups},
-                )
-                for r, d in zip(residents, items, strict=True)
-            ],
-            actor=actor,
-        )
+        ],
+        actor=actor,
+    )
     return residents
 
 

@@ -10,6 +10,9 @@ from gridgov.core import parsing
 from gridgov.core.errors import Invalid
 from gridgov.people import actions as people
 from gridgov.people.models import Unit
+from gridgov.testing.world import make_id_number
+
+BIRTH = datetime.date(1990, 3, 7)
 
 
 @pytest.mark.parametrize("raw", ["²", "①", "٣", "Infinity", "NaN", "1e309", "1.5", "x", "0x10"])
@@ -115,3 +118,19 @@ def test_sqlite_refuses_what_postgresql_would(world):
             world.regions["grid_a1"], "长" * 100_000, "enterprise", actor="system:test"
         )
     assert not Unit.objects.filter(name__startswith="长长").exists()
+
+
+@pytest.mark.django_db
+def test_bulk_writers_check_columns_too(world):
+    """Imports write with bulk_create, which sends no pre_save: they check by hand."""
+    from gridgov.people.models import Household
+
+    place = world.regions["grid_a1"]
+    with pytest.raises(Invalid, match="address"):
+        people.create_households(
+            [people.HouseholdInput(place, "88", address="长" * 201)], actor="system:test"
+        )
+    data = people.ResidentInput(place, "长" * 65, make_id_number("540402", BIRTH, 77))
+    with pytest.raises(Invalid, match="full name"):
+        people.create_residents([data], actor="system:test")
+    assert not Household.objects.filter(number="88").exists()
