@@ -77,11 +77,12 @@ MIDDLEWARE = [
     "gridgov.core.security.HeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # before anything reads the body: an oversized upload is refused unread
+    # first the language (from the cookie or Accept-Language), so that the refusals below
+    # speak it too; then, before anything reads the body, an oversized upload is refused
+    "gridgov.core.middleware.LanguageMiddleware",
     "gridgov.core.middleware.UploadLimitMiddleware",
     "gridgov.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "gridgov.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -161,7 +162,6 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # ---- Headers, cookies and sessions (gridgov/core/security.py) ----------------------------
@@ -223,6 +223,7 @@ GRIDGOV_TRUST_X_FORWARDED_FOR = os.environ.get("GRIDGOV_TRUST_X_FORWARDED_FOR", 
 # GRIDGOV_IMPORT_MAX_UNPACKED_BYTES and hold at most GRIDGOV_IMPORT_MAX_ROWS rows, empty
 # rows included; the row bound also bounds the time a worker spends reading it.
 GRIDGOV_UPLOAD_MAX_BYTES = int(os.environ.get("GRIDGOV_UPLOAD_MAX_BYTES", str(32 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = GRIDGOV_UPLOAD_MAX_BYTES  # one limit, answered 413 by the middleware
 GRIDGOV_IMPORT_MAX_BYTES = int(os.environ.get("GRIDGOV_IMPORT_MAX_BYTES", "10000000"))
 GRIDGOV_IMPORT_MAX_UNPACKED_BYTES = int(
     os.environ.get("GRIDGOV_IMPORT_MAX_UNPACKED_BYTES", "50000000")

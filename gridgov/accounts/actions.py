@@ -1,8 +1,5 @@
 """Writes for users, role assignments and API tokens."""
 
-from functools import reduce
-from operator import or_
-
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +10,7 @@ from gridgov.core import audit
 from gridgov.core.actions import check_admin, check_write, is_user
 from gridgov.core.errors import Conflict, Invalid
 from gridgov.core.models import AuditAction
-from gridgov.core.scoping import under
+from gridgov.core.scoping import within
 
 from . import roles
 from .models import APIToken, RoleAssignment, User
@@ -78,9 +75,7 @@ def assignable(actor):
     paths = roles.write_paths(actor, "staffing")
     if not paths:
         return users.none()
-    inside = RoleAssignment.objects.filter(
-        reduce(or_, (under("region__path", p) for p in paths))
-    ).values("user_id")
+    inside = RoleAssignment.objects.filter(within("region__path", paths)).values("user_id")
     return users.filter(Q(role_assignments__isnull=True) | Q(pk__in=inside)).distinct()
 
 

@@ -19,7 +19,10 @@ class TokenAuth(HttpBearer):
         if found is None:
             throttle.failed(request, "bearer")
             return None
-        if found.last_used_at is None or (timezone.now() - found.last_used_at).seconds > 300:
+        if (
+            found.last_used_at is None
+            or (timezone.now() - found.last_used_at).total_seconds() > 300
+        ):
             APIToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
         request.user = found.user
         return found.user

@@ -4,14 +4,14 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from gridgov.core.errors import ActionError
+from gridgov.core.errors import ActionError, with_headers
 from gridgov.enforcement.api import router as enforcement_router
 from gridgov.matters.api import router as matters_router
 
 from .auth import Session, TokenAuth
 from .endpoints import router
 from .openapi import GridgovAPI
-from .parser import NotAnObject, ObjectParser
+from .parser import ObjectParser
 
 api = GridgovAPI(
     title="gridgov API",
@@ -28,12 +28,12 @@ api = GridgovAPI(
 
 @api.exception_handler(ActionError)
 def action_error(request, exc: ActionError):
-    response = api.create_response(
-        request, {"detail": exc.message, "errors": exc.errors}, status=exc.status
+    return with_headers(
+        api.create_response(
+            request, {"detail": exc.message, "errors": exc.errors}, status=exc.status
+        ),
+        exc,
     )
-    if getattr(exc, "retry_after", None):
-        response["Retry-After"] = str(exc.retry_after)
-    return response
 
 
 def _message(error: dict) -> str:
@@ -79,16 +79,11 @@ def validation_error(request, exc: ValidationError):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    """django-ninja's own refusals; a body it could not read says why in the user's
-    language."""
-    detail = str(exc)
-    if isinstance(exc.__cause__, ActionError):  # gridgov's JSON reader: too deep, not JSON
+    """django-ninja's own refusals; a body our parser refused (not JSON, too deep, not an
+    object) says why, in the user's language."""
+    if isinstance(exc.__cause__, ActionError):
         return action_error(request, exc.__cause__)
-    if isinstance(exc.__cause__, NotAnObject):
-        detail = _("The body must be one JSON object (not a list).")
-    elif isinstance(exc.__cause__, ValueError):
-        detail = _("The body is not valid JSON.")
-    return api.create_response(request, {"detail": detail, "errors": []}, status=exc.status_code)
+    return api.create_response(request, {"detail": str(exc), "errors": []}, status=exc.status_code)
 
 
 @api.exception_handler(PermissionDenied)

@@ -22,10 +22,6 @@ class ReadOnlyMixin:
         return False
 
 
-class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    pass
-
-
 class ReadOnlyAdminSite(admin.AdminSite):
     def __init__(self, name="admin"):
         super().__init__(name)
@@ -39,7 +35,7 @@ class ReadOnlyAdminSite(admin.AdminSite):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
+class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["id", "created_at", "actor_label", "action", "object_type", "object_repr"]
     list_filter = ["action", "object_type"]
     search_fields = ["actor_label", "object_repr", "request_id"]

@@ -3,6 +3,7 @@
 
 class ActionError(Exception):
     status = 400
+    retry_after: int | None = None  # seconds; TooMany sets it where it is known
 
     def __init__(self, message, *, errors=None):
         super().__init__(str(message))
@@ -31,4 +32,11 @@ class TooMany(ActionError):
 
     def __init__(self, message, *, errors=None, retry_after: int | None = None):
         super().__init__(message, errors=errors)
-        self.retry_after = retry_after  # seconds, sent as Retry-After where known
+        self.retry_after = retry_after
+
+
+def with_headers(response, error: ActionError):
+    """The answer to `error` with what its status calls for (Retry-After on a 429)."""
+    if error.retry_after:
+        response["Retry-After"] = str(error.retry_after)
+    return response

@@ -156,7 +156,7 @@ PART_ELEMENTS = 20_000
 BULK_PARTS = {"worksheet", "sst", "calcChain", "comments", "wsDr", "pivotCacheRecords"}
 
 
-def _mb(n: int) -> str:
+def megabytes(n: int) -> str:
     return f"{n / 1_000_000:g}"
 
 
@@ -189,7 +189,7 @@ def _too_complex() -> Invalid:
 
 def _too_large() -> Invalid:
     limit = settings.GRIDGOV_IMPORT_MAX_BYTES
-    return Invalid(_("The file is too large: at most %(mb)s MB.") % {"mb": _mb(limit)})
+    return Invalid(_("The file is too large: at most %(mb)s MB.") % {"mb": megabytes(limit)})
 
 
 def check_size(content: bytes) -> bytes:
@@ -270,7 +270,7 @@ def _census(archive: zipfile.ZipFile) -> None:
     if sum(m.file_size for m in members) > limit:
         raise Invalid(
             _("The workbook unpacks to more than %(mb)s MB; split it into smaller files.")
-            % {"mb": _mb(limit)}
+            % {"mb": megabytes(limit)}
         )
     census = _Census(max_rows() + 1)
     for member in members:

@@ -1,10 +1,35 @@
+import json
+import xml.etree.ElementTree as ET
+
 from django.conf import settings
-from django.http import JsonResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .context import new_request_id, request_context
-from .errors import ActionError
+from .errors import ActionError, with_headers
+
+API_PREFIXES = ("/api/", "/open311/")
+
+
+def channel_error(request, status: int, message: str) -> HttpResponse:
+    """A refusal made before any view runs, in the channel's own error format, with its
+    charset: the JSON API's {"detail", "errors"}, Open311's [{"code", "description"}] (in
+    XML for .xml) and, for pages, the error page. In the language LanguageMiddleware chose."""
+    if request.path.startswith("/api/"):
+        body = json.dumps({"detail": message, "errors": []}, ensure_ascii=False)
+        return HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
+    if request.path.startswith("/open311/") and request.path.endswith(".xml"):
+        root = ET.Element("errors")
+        error = ET.SubElement(root, "error")
+        ET.SubElement(error, "code").text = str(status)
+        ET.SubElement(error, "description").text = message
+        body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
+        return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
+    if request.path.startswith("/open311/"):
+        body = json.dumps([{"code": status, "description": message}], ensure_ascii=False)
+        return HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
+    return render(request, "error.html", {"status": status, "message": message}, status=status)
 
 
 def _nul_in(text: str) -> bool:
@@ -25,8 +50,9 @@ def _has_nul(request) -> bool:
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return False
     names: list[str] = []
-    if request.content_type == "multipart/form-data" and request.method == "POST":
-        form = request.POST
+    form_types = ("multipart/form-data", "application/x-www-form-urlencoded")
+    if request.method == "POST" and request.content_type in form_types:
+        form = request.POST  # parsed once, here, for the view as well
         names = [f.name or "" for _field, files in request.FILES.lists() for f in files]
     elif request.content_type == "application/x-www-form-urlencoded":
         form = QueryDict(request.body, encoding=request.encoding)
@@ -37,28 +63,12 @@ def _has_nul(request) -> bool:
     )
 
 
-def refuse_nul(request):
-    """400, in the request's language and in the channel's own error format, with its
-    charset: the JSON API's {"detail", "errors"}, Open311's [{"code", "description"}], and
-    plain text for pages."""
-    import json
-
-    from django.http import HttpResponse
-    from django.utils import translation
-
-    language = request_language(request)
-    with translation.override(language):
-        message = _("The request contains a NUL character.")
-    if request.path.startswith("/api/"):
-        body, kind = {"detail": message, "errors": []}, "application/json"
-    elif request.path.startswith("/open311/") and not request.path.endswith(".xml"):
-        body, kind = [{"code": 400, "description": message}], "application/json"
-    else:
-        body, kind = None, "text/plain"
-    content = message if body is None else json.dumps(body, ensure_ascii=False)
-    response = HttpResponse(content, status=400, content_type=f"{kind}; charset=utf-8")
-    response["Content-Language"] = language
-    return response
+def refuse_nul(request) -> HttpResponse:
+    """400: the request holds a NUL; pages answer in plain text, saying just that."""
+    message = _("The request contains a NUL character.")
+    if request.path.startswith(API_PREFIXES):
+        return channel_error(request, 400, message)
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
 
 
 class RequestIdMiddleware:
@@ -90,19 +100,13 @@ class RequestIdMiddleware:
                 },
                 status=exception.status,
             )
-            if getattr(exception, "retry_after", None):
-                response["Retry-After"] = str(exception.retry_after)
-            return response
+            return with_headers(response, exception)
         return None
-
-
-API_PREFIXES = ("/api/", "/open311/")
 
 
 def request_language(request) -> str:
     """The language a request is answered in: the user's pick (the language cookie), else
     for API clients their Accept-Language, else Chinese."""
-    from django.conf import settings
     from django.utils import translation
 
     language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
@@ -141,7 +145,7 @@ class UploadLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.utils import translation
+        from .files import megabytes
 
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -150,10 +154,7 @@ class UploadLimitMiddleware:
         limit = settings.GRIDGOV_UPLOAD_MAX_BYTES
         if length <= limit:
             return self.get_response(request)
-        with translation.override(request_language(request)):
-            message = _("The upload is too large: at most %(mb)s MB at once.") % {
-                "mb": f"{limit / 1_000_000:g}"
-            }
-            if request.path.startswith(API_PREFIXES):
-                return JsonResponse({"detail": message, "errors": []}, status=413)
-            return render(request, "error.html", {"status": 413, "message": message}, status=413)
+        message = _("The upload is too large: at most %(mb)s MB at once.") % {
+            "mb": megabytes(limit)
+        }
+        return channel_error(request, 413, message)

@@ -22,6 +22,7 @@ import math
 import re
 from typing import Annotated
 
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -245,8 +246,6 @@ def check_columns(instance) -> None:
     whose whole numbers lie outside a 64-bit column — what PostgreSQL refuses and SQLite
     would silently store. Runs before every save of a gridgov model (see apps.py); bulk
     writers call it for each row."""
-    from django.db import models
-
     for f in instance._meta.concrete_fields:
         value = getattr(instance, f.attname, None)
         if value is None:

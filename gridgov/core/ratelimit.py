@@ -42,16 +42,19 @@ def address_key(address: str) -> str:
     ).hexdigest()[:32]
 
 
+SCOPE_LENGTH, KEY_LENGTH = 32, 64  # RateEvent's columns
+
+
 def count(scope: str, key: str, window: datetime.timedelta) -> int:
     since = timezone.now() - window
-    return RateEvent.objects.filter(scope=scope, key=key[:64], at__gte=since).count()
+    return RateEvent.objects.filter(scope=scope, key=key, at__gte=since).count()
 
 
 def seconds_until_free(scope: str, key: str, window: datetime.timedelta = HOUR) -> int:
     """How long until the oldest event in the window leaves it (0 when none is there)."""
     since = timezone.now() - window
     oldest = (
-        RateEvent.objects.filter(scope=scope, key=key[:64], at__gte=since)
+        RateEvent.objects.filter(scope=scope, key=key, at__gte=since)
         .order_by("at")
         .values_list("at", flat=True)
         .first()
@@ -75,16 +78,36 @@ def hit(
     then nothing is counted. Returns how many events the window holds now. Exact under
     concurrency: SQLite's writers queue, and on PostgreSQL the count and the insert hold a
     transaction lock on (scope, key)."""
+    if len(scope) > SCOPE_LENGTH or len(key) > KEY_LENGTH:
+        raise ValueError(f"a rate-limit scope or key too long for its column: {scope!r}")
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{scope}|{key}"])
         used = count(scope, key, window)
         if used >= limit:
-            raise TooMany(message or _("Too many requests; please try again later."))
-        RateEvent.objects.create(scope=scope[:32], key=key[:64])
+            raise TooMany(
+                message or _("Too many requests; please try again later."),
+                retry_after=seconds_until_free(scope, key, window),
+            )
+        RateEvent.objects.create(scope=scope, key=key)
     return used + 1
+
+
+def once(scope: str, key: str, window: datetime.timedelta = HOUR) -> bool:
+    """True the first time in the window for (scope, key), and counts it; False after —
+    for "tell them once an hour". One step, so two callers at once cannot both be first."""
+    try:
+        hit(scope, key, limit=1, window=window)
+    except TooMany:
+        return False
+    return True
 
 
 def purge(older_than: datetime.timedelta = KEEP) -> int:
     return RateEvent.objects.filter(at__lt=timezone.now() - older_than).delete()[0]
+
+
+def purge_line() -> str:
+    """`gridgov sweep`'s line for rate limits."""
+    return f"purged {purge()} old rate-limit events"

@@ -17,9 +17,9 @@ import math
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -67,15 +67,12 @@ def record(action: AuditAction, *, actor, obj, region_path: str, reason, after=N
     after = {"fields": ["id_number", "phone"], **(after or {}), "reason": reason}
     try:
         with transaction.atomic():
-            if is_user(actor):
-                # one user's reveals one after another: parallel requests cannot all pass
-                # the same count (SQLite's writers queue already; this is for PostgreSQL)
-                get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+            if is_user(actor):  # exact under parallel requests (ratelimit.hit locks)
                 ratelimit.hit(SCOPE, f"user:{actor.pk}", limit=per_hour(), window=ratelimit.HOUR)
             audit.record(action, actor=actor, obj=obj, region_path=region_path, after=after)
-    except TooMany:
+    except TooMany as refused:
         _refuse(actor, obj, region_path, action)
-        wait = ratelimit.seconds_until_free(SCOPE, f"user:{actor.pk}", ratelimit.HOUR)
+        wait = refused.retry_after or 0
         minutes = max(1, math.ceil(wait / 60))
         raise TooMany(
             ngettext(
@@ -104,9 +101,7 @@ def _refuse(actor, obj, region_path: str, action: AuditAction) -> None:
             region_path=region_path,
             after={"limit": per_hour(), "kind": int(action)},
         )
-        key = f"user:{actor.pk}"
-        if ratelimit.allowed(ALERT_SCOPE, key, limit=1, window=ratelimit.HOUR):
-            ratelimit.hit(ALERT_SCOPE, key, limit=1, window=ratelimit.HOUR)
+        if ratelimit.once(ALERT_SCOPE, f"user:{actor.pk}", ratelimit.HOUR):
             notify(
                 roles.supervisors(actor, region_path),
                 Kind.REVEALS,
@@ -125,6 +120,6 @@ def _refuse(actor, obj, region_path: str, action: AuditAction) -> None:
 
 def no_store(response):
     """Marks an answer carrying revealed data as never to be kept by a browser or proxy."""
-    response["Cache-Control"] = "no-store"
-    response["Pragma"] = "no-cache"
+    patch_cache_control(response, no_store=True)
+    response["Pragma"] = "no-cache"  # HTTP/1.0 caches
     return response

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from gridgov.accounts import roles
 
 from .errors import Forbidden, NotFound
+from .parsing import check_columns
 
 PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # treebeard's; sorts the same in C
 
@@ -47,13 +48,25 @@ def under(field: str, path: str) -> Q:
     return Q(**{f"{field}__gte": path, f"{field}__lt": path_successor(path)})
 
 
+def within(field: str, paths) -> Q:
+    """Rows whose `field` lies under any of `paths` (which must not be empty)."""
+    return reduce(or_, (under(field, p) for p in paths))
+
+
 class ScopedQuerySetMixin:
     def visible_to(self, user):
         paths = roles.read_paths(user, self.model.scope_kind)
         if not paths:
             return self.none()
-        field = self.model.scope_field
-        return self.filter(reduce(or_, (under(field, p) for p in paths)))
+        return self.filter(within(self.model.scope_field, paths))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """bulk_create sends no pre_save: each row's columns get their last check here
+        (parsing.check_columns), as a single save does through the signal."""
+        objs = list(objs)
+        for obj in objs:
+            check_columns(obj)
+        return super().bulk_create(objs, *args, **kwargs)
 
     def under(self, path: str):
         """Narrows to the subtree at `path` (after scoping)."""

@@ -26,10 +26,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .middleware import API_PREFIXES
+
 STARTED = "gridgov_session_started"
 SEEN = "gridgov_session_seen"
 SEEN_EVERY = 60  # seconds: how stale the last-seen stamp may get before it is rewritten
-API_PREFIXES = ("/api/", "/open311/")
 
 
 class HeadersMiddleware:

@@ -20,9 +20,3 @@ def register(name: str, fn: Callable[[], str]) -> None:
 def run() -> list[str]:
     """Runs every sweeper in registration order; one line each."""
     return [fn() for fn in _SWEEPERS.values()]
-
-
-def _purge_rate_events() -> str:
-    from . import ratelimit
-
-    return f"purged {ratelimit.purge()} old rate-limit events"

@@ -25,6 +25,7 @@ from __future__ import annotations
 import ipaddress
 import math
 
+from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_username, get_cool_off
@@ -34,7 +35,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.dispatch import receiver
 from django.shortcuts import render
 from django.urls import reverse
@@ -45,7 +46,6 @@ from . import ratelimit
 from .errors import TooMany
 
 PASSWORD = "password"
-CHANNELS = ("login", "admin", "bearer", "open311", "payment")
 
 
 class Locked(TooMany):
@@ -56,31 +56,33 @@ def cooloff_minutes() -> int:
     return int(get_cool_off().total_seconds() // 60)
 
 
-def minutes_left(request, credentials=None) -> int:
-    """Whole minutes (at least 1) until the lockout of this request's account and address
-    ends: the cool-off counted from the newest failure that counts against them."""
-    handler = AxesProxyHandler.get_implementation()
-    newest = max(
-        (
-            t
-            for qs in handler.get_user_attempts(request, credentials)
-            if (t := qs.aggregate(t=Max("attempt_time"))["t"]) is not None
-        ),
-        default=None,
+def _recent(request):
+    """The failures from the request's address still inside the cool-off (the account's
+    own are among them): what every count and wait here is read from, in one query."""
+    return AccessAttempt.objects.filter(
+        ip_address=request.axes_ip_address, attempt_time__gte=get_cool_off_threshold(request)
     )
+
+
+def seconds_left(request) -> int:
+    """Until the lockout at the request's address ends: the cool-off counted from the newest
+    failure that counts against it."""
+    newest = _recent(request).aggregate(t=Max("attempt_time"))["t"]
     if newest is None:
-        return cooloff_minutes()
-    left = (newest + get_cool_off() - timezone.now()).total_seconds()
-    return max(1, math.ceil(left / 60))
+        return int(get_cool_off().total_seconds())
+    return max(1, math.ceil((newest + get_cool_off() - timezone.now()).total_seconds()))
 
 
-def message(request=None, credentials=None) -> str:
-    minutes = cooloff_minutes() if request is None else minutes_left(request, credentials)
-    return ngettext(
+def locked(request) -> Locked:
+    """The refusal: how many minutes are left, and Retry-After."""
+    seconds = seconds_left(request)
+    minutes = max(1, math.ceil(seconds / 60))
+    message = ngettext(
         "Too many failed attempts. Please wait %(minutes)d minute and try again.",
         "Too many failed attempts. Please wait %(minutes)d minutes and try again.",
         minutes,
     ) % {"minutes": minutes}
+    return Locked(message, retry_after=seconds)
 
 
 def _credentials(channel: str, account: str = "") -> dict:
@@ -89,9 +91,8 @@ def _credentials(channel: str, account: str = "") -> dict:
 
 def check(request, channel: str, account: str = "") -> None:
     """Raises Locked when `account` (or anything) is locked out at the request's address."""
-    credentials = _credentials(channel, account)
-    if not AxesProxyHandler.is_allowed(request, credentials):
-        raise Locked(message(request, credentials))
+    if not AxesProxyHandler.is_allowed(request, _credentials(channel, account)):
+        raise locked(request)
 
 
 def failed(request, channel: str, account: str = "") -> None:
@@ -100,7 +101,7 @@ def failed(request, channel: str, account: str = "") -> None:
         sender=__name__, credentials=_credentials(channel, account), request=request
     )
     if getattr(request, "axes_locked_out", False):
-        raise Locked(message(request, _credentials(channel, account)))
+        raise locked(request)
 
 
 # --- axes configuration (named in settings.py) ------------------------------------------------
@@ -140,7 +141,7 @@ def lockout_response(request, original_response=None, credentials=None):
         "registration/login.html",
         {
             "form": form,
-            "locked": message(request, credentials),
+            "locked": locked(request).message,
             "next": request.POST.get("next", ""),
         },
         status=429,
@@ -152,10 +153,14 @@ class Handler(AxesDatabaseHandler):
     attempts keep no request data (an Open311 report carries a resident's phone)."""
 
     def get_failures(self, request, credentials=None) -> int:
-        pair, address = (
-            qs.aggregate(n=Sum("failures_since_start"))["n"] or 0
-            for qs in self.get_user_attempts(request, credentials)
+        counts = _recent(request).aggregate(
+            address=Sum("failures_since_start"),
+            pair=Sum(
+                "failures_since_start",
+                filter=Q(username=get_client_username(request, credentials)),
+            ),
         )
+        pair, address = counts["pair"] or 0, counts["address"] or 0
         # Axes compares one count with one limit (GRIDGOV_THROTTLE_FAILURES); the address's
         # count is put on that scale, so that it locks at GRIDGOV_THROTTLE_ADDRESS_FAILURES.
         scaled = address * settings.GRIDGOV_THROTTLE_FAILURES

@@ -6,7 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from gridgov.core import ratelimit, throttle
-from gridgov.core.errors import TooMany
+from gridgov.core.errors import TooMany, with_headers
 
 from . import payments
 
@@ -33,7 +33,7 @@ def payment_notice(request, provider):
         )
         throttle.check(request, "payment", provider)
     except TooMany as exc:
-        return _rejected(429, exc.message)
+        return with_headers(_rejected(429, exc.message), exc)
     if request.content_type == "multipart/form-data":  # its body is parsed, no longer raw
         return _rejected(415, "send the notice as application/json")
     body = request.body[: MAX_BODY + 1]

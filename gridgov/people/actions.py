@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from gridgov.core import audit, crypto, parsing, ratelimit, reveal
+from gridgov.core import audit, crypto, ratelimit, reveal
 from gridgov.core.actions import check_write, is_user
 from gridgov.core.errors import Conflict, Invalid
 from gridgov.core.models import AuditAction
@@ -117,8 +117,6 @@ def create_households(items: list[HouseholdInput], *, actor) -> list[Household]:
             )
             for d in items
         ]
-        for h in built:  # bulk_create sends no pre_save: the columns' last check, by hand
-            parsing.check_columns(h)
         households = Household.objects.bulk_create(built, 1000)
         audit.record_many(
             [
@@ -330,8 +328,6 @@ def create_residents(items: list[ResidentInput], *, actor) -> list[Resident]:
 
 def _save_residents(items: list[ResidentInput], groups: dict, actor) -> list[Resident]:
     built = [_build_resident(d) for d in items]
-    for r in built:  # bulk_create sends no pre_save: the columns' last check, by hand
-        parsing.check_columns(r)
     residents = Resident.objects.bulk_create(built, 1000)
     links = [
         Resident.special_groups.through(resident_id=r.pk, specialgroup_id=groups[code])

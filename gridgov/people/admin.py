@@ -1,25 +1,23 @@
 from django.contrib import admin
 
-from gridgov.core.admin import ReadOnlyAdmin
-
 from .models import Household, PartyMember, Resident, SpecialGroup, Unit
 
 
 @admin.register(Unit)
-class UnitAdmin(ReadOnlyAdmin):
+class UnitAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "credit_code", "region"]
     list_filter = ["kind"]
     search_fields = ["name", "credit_code"]
 
 
 @admin.register(Household)
-class HouseholdAdmin(ReadOnlyAdmin):
+class HouseholdAdmin(admin.ModelAdmin):
     list_display = ["number", "address", "kind", "region"]
     search_fields = ["number", "address"]
 
 
 @admin.register(Resident)
-class ResidentAdmin(ReadOnlyAdmin):
+class ResidentAdmin(admin.ModelAdmin):
     """Masked values only; the encrypted columns are never shown."""
 
     list_display = ["name", "sex", "birth_date", "id_number_masked", "phone_masked", "region"]
@@ -28,10 +26,10 @@ class ResidentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PartyMember)
-class PartyMemberAdmin(ReadOnlyAdmin):
+class PartyMemberAdmin(admin.ModelAdmin):
     list_display = ["resident", "party_org", "home_unit", "joined_on"]
 
 
 @admin.register(SpecialGroup)
-class SpecialGroupAdmin(ReadOnlyAdmin):
+class SpecialGroupAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "name_en"]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from gridgov.accounts import roles
 from gridgov.core import crypto, files, reveal
-from gridgov.core.errors import Invalid, NotFound, TooMany
+from gridgov.core.errors import Invalid, NotFound, TooMany, with_headers
 from gridgov.core.scoping import get_visible
 from gridgov.core.views import history_context, paginate, role_required
 from gridgov.regions.models import Region
@@ -66,23 +66,29 @@ def residents(request):
     )
 
 
-@role_required
-def resident_detail(request, pk):
-    _require_base_data(request.user)
-    resident = get_visible(
-        Resident.objects.select_related("region", "household"), request.user, pk=pk
-    )
+def _detail(request, resident, form, *, revealed=None, status=200):
     return render(
         request,
         "people/resident_detail.html",
         {
             "resident": resident,
             "place": Region.objects.get_ancestors(resident.region).filter(depth__gte=3),
+            "revealed": revealed,
             "can_reveal": roles.can_write(request.user, "reveal", resident.region_path),
             "history": history_context(request.user, resident),
-            "form": RevealForm(),
+            "form": form,
         },
+        status=status,
     )
+
+
+@role_required
+def resident_detail(request, pk):
+    _require_base_data(request.user)
+    resident = get_visible(
+        Resident.objects.select_related("region", "household"), request.user, pk=pk
+    )
+    return _detail(request, resident, RevealForm())
 
 
 @require_POST
@@ -95,30 +101,15 @@ def resident_reveal(request, pk):
     )
     form = RevealForm(request.POST)
     form.is_valid()
-    revealed, status, retry_after = None, 200, None
     try:
         revealed = actions.reveal_resident(
             resident, actor=request.user, reason=form.data.get("reason", "")
         )
     except (Invalid, TooMany) as exc:
         form.add_error("reason", exc.message)
-        status, retry_after = exc.status, getattr(exc, "retry_after", None)
-    response = render(
-        request,
-        "people/resident_detail.html",
-        {
-            "resident": resident,
-            "place": Region.objects.get_ancestors(resident.region).filter(depth__gte=3),
-            "revealed": revealed,
-            "can_reveal": True,
-            "history": history_context(request.user, resident),
-            "form": form,
-        },
-        status=status,
-    )
-    if retry_after:
-        response["Retry-After"] = str(retry_after)
-    return reveal.no_store(response)
+        refused = _detail(request, resident, form, status=exc.status)
+        return reveal.no_store(with_headers(refused, exc))
+    return reveal.no_store(_detail(request, resident, form, revealed=revealed))
 
 
 @role_required

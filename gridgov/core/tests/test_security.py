@@ -167,7 +167,7 @@ def test_idle_time_is_configurable_and_the_api_token_is_not_touched(world, setti
     c.defaults["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
     assert c.get("/api/me").status_code == 200  # the token still works, whatever the session
     page = c.get("/", follow=True).content.decode()
-    assert "5" in page and 'name="password"' in page
+    assert "您已 5 分钟没有操作" in page and 'name="password"' in page
     api = Client(headers={"Authorization": f"Bearer {raw}"})
     assert api.get("/api/me").json()["username"] == "worker_a1"
 
@@ -177,7 +177,7 @@ def test_a_session_ends_twelve_hours_after_sign_in_however_active(world):
     _age(c, security.STARTED, 12 * 3600 + 60)
     response = c.get("/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
-    assert "12" in c.get(response["Location"]).content.decode()
+    assert "登录已满 12 小时" in c.get(response["Location"]).content.decode()
 
 
 def test_the_session_is_not_written_on_every_request(world):
