@@ -96,6 +96,11 @@ def pk(value, field: str = "") -> int | None:
     return number if 1 <= number <= MAX_BIGINT else None
 
 
+def pks(values) -> list[int]:
+    """The ids among `values` (a form's list of chosen rows); anything else is left out."""
+    return [k for k in map(pk, values) if k is not None]
+
+
 def decimal(
     value,
     field: str = "",

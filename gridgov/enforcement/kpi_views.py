@@ -107,7 +107,7 @@ def dashboard(request):
             start = parsing.day(g.get("start") or f"{today.year}-01-01")
             end = parsing.day(g.get("end") or today.isoformat())
         check_period(start, end, ten_years_at_most=True)
-    except (ValueError, Invalid):
+    except Invalid:
         error = _("Give a start date and an end date after it (at most ten years).")
         start, end = datetime.date(today.year, 1, 1), today
     court = g.get("court", "")

@@ -94,6 +94,7 @@ class MatterInput:
     contact: str = ""  # an anonymous reporter's phone or e-mail, kept private
     media_url: str = ""
     photos: list = dataclasses.field(default_factory=list)  # uploaded files
+    handling_unit: object = None  # a Unit, when the way in already names who handles it
 
 
 def locate_place(data: MatterInput) -> Region:
@@ -175,7 +176,7 @@ def report_matter(data: MatterInput, *, actor) -> Matter:
             contact_enc=crypto.encrypt(data.contact),
             contact_masked=crypto.mask_phone(data.contact) if data.contact else "",
             priority=data.priority,
-            handling_unit=None,
+            handling_unit=data.handling_unit,
             receipt=_new_receipt(),
         )
         event = MatterEvent.objects.create(

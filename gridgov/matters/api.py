@@ -61,7 +61,8 @@ class TransitionIn(Schema):
     version: Count | None = None
     note: text_of(2000) = ""
     reason: text_of(2000) = ""
-    public_note: text_of(500) = ""  # for the reporter, shown publicly (reject, merge, close)
+    # for the reporter, shown publicly (reject, merge, close)
+    public_note: text_of(workflow.PUBLIC_NOTE_MAX) = ""
     unit_id: Id | None = None
     until: Day | None = None
     rating: Annotated[int, Field(ge=1, le=5)] | None = None

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.accounts import roles
-from gridgov.core import parsing
-from gridgov.core.errors import ActionError
+from gridgov.core import jsonbody, parsing
+from gridgov.core.errors import ActionError, Invalid
 from gridgov.core.views import role_required
 from gridgov.people.models import Unit, UnitKind
 
@@ -29,8 +29,8 @@ def categories(request):
     if request.method == "POST":
         p = request.POST
         try:
-            fields = json.loads(p.get("fields") or "[]")
-        except ValueError:
+            fields = jsonbody.loads(p.get("fields") or "[]")
+        except Invalid:
             error = _("Extra fields must be JSON.")
         else:
             try:
@@ -50,8 +50,6 @@ def categories(request):
                     active=bool(p.get("active")),
                     actor=request.user,
                 )
-            except ValueError:
-                error = _("The deadline is 1 to 365 working days.")
             except ActionError as exc:
                 error = exc.message
             else:
@@ -88,8 +86,6 @@ def calendar_page(request):
                 provisional=bool(request.POST.get("provisional")),
                 actor=request.user,
             )
-        except ValueError:
-            error = _("Not a valid date.")
         except ActionError as exc:
             error = exc.message
         else:

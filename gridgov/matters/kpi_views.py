@@ -25,9 +25,6 @@ def kpi_page(request):
         start = parsing.day(request.GET.get("start") or f"{today:%Y-%m}-01")
         end = parsing.day(request.GET.get("end") or today.isoformat())
         check_period(start, end)
-    except ValueError:
-        error = _("Give a start date and an end date after it.")
-        start, end = today.replace(day=1), today
     except Invalid as exc:
         error = exc.message
         start, end = today.replace(day=1), today

@@ -37,12 +37,15 @@ def meetings(request):
             raise PermissionDenied(_("Your role may not call meetings."))
         try:
             region = get_visible(Region.objects, request.user, code=request.POST.get("region"))
-            tier = parsing.integer(request.POST.get("tier", ""), "tier", minimum=0, maximum=9)
-            held_on = parsing.day(request.POST.get("held_on", ""), "held_on")
+            tier = parsing.integer(
+                request.POST.get("tier", ""),
+                _("kind of meeting"),
+                minimum=min(Tier.values),
+                maximum=max(Tier.values),
+            )
+            held_on = parsing.day(request.POST.get("held_on", ""), _("date"))
             meeting = escalation.call_meeting(region, tier, held_on, actor=request.user)
-        except (ValueError, TypeError):
-            error = _("Choose a street, a kind of meeting and a date.")
-        except (ActionError, NotFound) as exc:
+        except ActionError as exc:
             error = exc.message
         else:
             return redirect("matters:meeting", pk=meeting.pk)
@@ -107,9 +110,9 @@ def resolve(request, pk, item_id):
     if item is None:
         raise NotFound(_("Not found."))
     try:
-        ids = [k for k in map(parsing.pk, request.POST.getlist("units")) if k is not None]
+        ids = parsing.pks(request.POST.getlist("units"))
         units = sorted(Unit.objects.filter(pk__in=ids), key=lambda u: ids.index(u.pk))
-        new_deadline = parsing.day(request.POST.get("new_deadline", ""), "new_deadline")
+        new_deadline = parsing.day(request.POST.get("new_deadline", ""), _("new deadline"))
         escalation.resolve_item(
             item,
             units=units,

@@ -133,6 +133,20 @@ OPEN_STATES = (
 # the clock runs from registration until the matter is handled
 RUNNING_STATES = (State.REGISTERED, State.DISPATCHED, State.IN_HAND)
 
+# What the public reads of a matter's state when staff wrote no note for the reporter.
+FIXED_NOTES = {
+    State.REPORTED: _("Received; waiting to be registered."),
+    State.REGISTERED: _("Registered; to be passed to the responsible unit."),
+    State.DISPATCHED: _("Passed to the responsible unit."),
+    State.IN_HAND: _("Being handled by the responsible unit."),
+    State.HANDLED: _("Handled; the result is being checked."),
+    State.VERIFIED: _("The result has been checked; the matter is to be closed."),
+    State.CLOSED: _("Closed: handled by the responsible unit."),
+    State.EVALUATED: _("Closed: handled by the responsible unit."),
+    State.REJECTED: _("Not taken up as a matter to handle."),
+    State.MERGED: _("Merged with another report of the same problem."),
+}
+
 
 class Source(models.TextChoices):
     GRID_WORKER = "grid_worker", _("grid worker")
@@ -483,6 +497,11 @@ class Sign(InRegion):
 
     def __str__(self):
         return self.name
+
+    def reportable_categories(self):
+        """The categories the public may report here: the sign's, less any that is no
+        longer public, active or that became sensitive. Every public page goes by this."""
+        return self.categories.for_public()
 
 
 class Side(models.TextChoices):

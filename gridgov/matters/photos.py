@@ -50,7 +50,7 @@ def _to_srgb(img: Image.Image) -> Image.Image:
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
         mode = "RGBA" if img.mode == "RGBA" else "RGB"
-        return ImageCms.profileToProfile(img, source, SRGB, outputMode=mode) or img
+        return ImageCms.profileToProfile(img, source, SRGB, outputMode=mode)
     except (ImageCms.PyCMSError, OSError, ValueError):
         return img
 

@@ -10,7 +10,6 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from gridgov.core import audit, parsing, ratelimit
 from gridgov.core.actions import check_write
@@ -19,7 +18,7 @@ from gridgov.core.models import AuditAction
 from gridgov.regions.models import Level, Region
 
 from . import actions
-from .models import OPEN_STATES, Category, Matter, MatterEvent, Sign, Source, State
+from .models import FIXED_NOTES, OPEN_STATES, Category, Matter, MatterEvent, Sign, Source, State
 
 
 def limits() -> tuple[int, int]:
@@ -45,20 +44,20 @@ def create_sign(
     categories = list(categories)
     if region.level != Level.GRID:
         raise Invalid(_("A sign stands in a grid."))
-    reportable = set(Category.objects.for_public().values_list("pk", flat=True))
-    if not categories or any(c.pk not in reportable for c in categories):
+    chosen = {c.pk for c in categories}
+    if not chosen or Category.objects.for_public().filter(pk__in=chosen).count() < len(chosen):
         raise Invalid(_("Choose categories the public may report."))
     if not (code or "").strip() or not (name or "").strip():
         raise Invalid(_("Name and code are required."))
     code = parsing.slug(code, _("code"), max_length=32)
     name = parsing.text(name, _("name"), max_length=100)
-    parsing.latitude(lat), parsing.longitude(lon)
+    lat, lon = parsing.latitude(lat), parsing.longitude(lon)
     with transaction.atomic():
         if Sign.objects.filter(code=code).exists():
             raise Invalid(_("Code %(code)s is already used.") % {"code": code})
         sign = Sign.objects.create(
-            code=code.strip(),
-            name=name.strip(),
+            code=code,
+            name=name,
             region=region,
             region_path=region.path,
             lat=lat,
@@ -106,7 +105,7 @@ def submit(
     stored; the matter goes to the sign's receiving unit."""
     if not sign.active:
         raise Invalid(_("This sign is no longer in use."))
-    if category not in sign.categories.for_public():
+    if category not in sign.reportable_categories():
         raise Invalid(_("Choose one of the sign's categories."))
     with transaction.atomic():
         _check_rate(address, sign)
@@ -122,26 +121,11 @@ def submit(
                 contact=contact or "",
                 attributes={k: v for k, v in (attributes or {}).items() if v not in ("", [])},
                 photos=list(uploads),
+                handling_unit=sign.receiving_unit,
             ),
             actor=f"public:sign:{sign.code}",
         )
-        Matter.objects.filter(pk=matter.pk).update(handling_unit=sign.receiving_unit)
-    return Matter.objects.get(pk=matter.pk)
-
-
-# What the public reads of a matter's state when staff wrote no note for the reporter.
-FIXED_NOTES = {
-    State.REPORTED: gettext_lazy("Received; waiting to be registered."),
-    State.REGISTERED: gettext_lazy("Registered; to be passed to the responsible unit."),
-    State.DISPATCHED: gettext_lazy("Passed to the responsible unit."),
-    State.IN_HAND: gettext_lazy("Being handled by the responsible unit."),
-    State.HANDLED: gettext_lazy("Handled; the result is being checked."),
-    State.VERIFIED: gettext_lazy("The result has been checked; the matter is to be closed."),
-    State.CLOSED: gettext_lazy("Closed: handled by the responsible unit."),
-    State.EVALUATED: gettext_lazy("Closed: handled by the responsible unit."),
-    State.REJECTED: gettext_lazy("Not taken up as a matter to handle."),
-    State.MERGED: gettext_lazy("Merged with another report of the same problem."),
-}
+    return matter
 
 
 def public_note(matter: Matter, events=None) -> str:
@@ -168,7 +152,6 @@ class PublicView:
 
     receipt: str
     received: datetime.datetime
-    sensitive: bool
     status: str  # the state's name, or for a sensitive matter "being handled" / "ended"
     note: str
     category: str = ""
@@ -180,7 +163,6 @@ def public_view(matter: Matter) -> PublicView:
         return PublicView(
             receipt=matter.receipt,
             received=matter.created_at,
-            sensitive=True,
             status=str(
                 _("Received; being handled.")
                 if matter.state in OPEN_STATES
@@ -188,22 +170,23 @@ def public_view(matter: Matter) -> PublicView:
             ),
             note="",
         )
+    events = list(matter.events.all())  # one query for the note and the steps
     return PublicView(
         receipt=matter.receipt,
         received=matter.created_at,
-        sensitive=False,
         status=matter.get_state_display(),
-        note=public_note(matter),
+        note=public_note(matter, events),
         category=matter.category.name,
-        steps=public_progress(matter),
+        steps=public_progress(events),
     )
 
 
-def public_progress(matter: Matter) -> list[dict]:
-    """The steps a reporter may see: the state the matter reached and when. Steps that do
-    not change the state (extensions, mediation sessions, escalations) are internal."""
+def public_progress(events) -> list[dict]:
+    """The steps a reporter may see among a matter's `events`: the state the matter reached
+    and when (the report's from-state is empty, so it counts). Steps that do not change the
+    state (extensions, mediation sessions, escalations) are internal."""
     return [
         {"state": e.to_state_label, "at": e.created_at}
-        for e in matter.events.all()
-        if e.transition == "report" or e.to_state != e.from_state
+        for e in events
+        if e.to_state != e.from_state
     ]

@@ -41,7 +41,7 @@ class PublicReportForm(forms.Form):
 
     def __init__(self, *args, sign, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = sign.categories.for_public()
+        self.fields["category"].queryset = sign.reportable_categories()
 
 
 def sign_page(request, code):
@@ -91,7 +91,7 @@ def sign_page(request, code):
             "form": form,
             "error": error,
             "field_errors": field_errors,
-            "categories": sign.categories.for_public(),
+            "categories": sign.reportable_categories(),
         },
         status=status,
     )
@@ -193,7 +193,7 @@ def sign_sheet(request, code):
         f'<text x="297.5" y="160" font-size="26" text-anchor="middle">{escape(sign.name)}</text>',
         f'<g transform="translate({x} 200) scale({320 / size})">{qr_svg}</g>',
         f'<text x="297.5" y="570" font-size="20" text-anchor="middle">'
-        f"{escape('、'.join(c.name for c in sign.categories.for_public()))}</text>",
+        f"{escape('、'.join(c.name for c in sign.reportable_categories()))}</text>",
         f'<text x="297.5" y="610" font-size="18" text-anchor="middle">'
         f"{escape(_('Received by'))}：{escape(sign.receiving_unit.name)}</text>",
         f'<text x="297.5" y="650" font-size="14" text-anchor="middle" fill="#555">'

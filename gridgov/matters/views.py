@@ -14,7 +14,7 @@ from gridgov.regions.models import Region
 
 from . import actions, workflow
 from .forms import FilterForm, ReportForm
-from .models import Category, Matter, Source, State
+from .models import Category, Matter, Priority, Source, State
 
 
 def _can_read(user):
@@ -180,11 +180,16 @@ def _fields_from_post(request, name: str) -> dict:
             raise Invalid(_("No such unit."))
         fields["unit"] = unit
     if name == "request_extension" and post.get("until"):
-        fields["until"] = parsing.day(post["until"], "until")
+        fields["until"] = parsing.day(post["until"], _("extended until"))
     if name == "evaluate" and post.get("rating"):
-        fields["rating"] = parsing.integer(post["rating"], "rating", minimum=1, maximum=5)
+        fields["rating"] = parsing.integer(post["rating"], _("rating"), minimum=1, maximum=5)
     if name == "register" and post.get("priority", "").strip():
-        fields["priority"] = parsing.integer(post["priority"], "priority", minimum=0, maximum=9)
+        fields["priority"] = parsing.integer(
+            post["priority"],
+            _("priority"),
+            minimum=min(Priority.values),
+            maximum=max(Priority.values),
+        )
     if name == "merge" and post.get("duplicate_of"):
         target = Matter.objects.visible_to(request.user).filter(code=post["duplicate_of"]).first()
         if target is None:
@@ -204,7 +209,7 @@ def act(request, code, name):
             matter,
             name,
             actor=request.user,
-            version=parsing.integer(version, "version", minimum=0, required=False),
+            version=parsing.integer(version, _("version"), minimum=0, required=False),
             **fields,
         )
     except ActionError as exc:
@@ -267,9 +272,9 @@ def record_mediation(request, code):
     )
     p = request.POST
     try:
-        held_on = parsing.day(p.get("held_on", ""), "held_on")
-        follow = parsing.day(p.get("follow_up_on", ""), "follow_up_on", required=False)
-        ids = [k for k in map(parsing.pk, p.getlist("mediators")) if k is not None]
+        held_on = parsing.day(p.get("held_on", ""), _("held on"))
+        follow = parsing.day(p.get("follow_up_on", ""), _("follow up on"), required=False)
+        ids = parsing.pks(p.getlist("mediators"))
         disputes.record_session(
             matter,
             held_on=held_on,
@@ -289,7 +294,9 @@ def record_mediation(request, code):
 def _detail_with_error(request, matter, exc):
     matter.refresh_from_db()
     ctx = _detail_context(request.user, matter)
-    ctx["error"] = exc.message + "".join(
-        f" · {e['message']}" for e in exc.errors if isinstance(e, dict)
+    ctx["error"] = exc.message + "".join(  # each field's message, unless said already
+        f" · {e['message']}"
+        for e in exc.errors
+        if isinstance(e, dict) and e.get("message") and e["message"] not in exc.message
     )
     return render(request, "matters/detail.html", ctx, status=exc.status)

@@ -27,7 +27,7 @@ from gridgov.core.models import AuditAction
 from gridgov.core.redact import redact_numbers
 
 from . import calendar
-from .models import OPEN_STATES, Matter, MatterEvent, Priority, State
+from .models import FIXED_NOTES, OPEN_STATES, Matter, MatterEvent, Priority, State
 
 R = Role
 STAFF = frozenset({R.SYSTEM_ADMIN, R.OPERATOR, R.STREET_STAFF, R.COMMUNITY_STAFF})
@@ -59,13 +59,11 @@ class Transition:
     unit_bound: bool = False  # only handlers of the matter's handling unit
     # May carry a note for the reporter. Only steps into a final state do, so the newest
     # public note always speaks for the state the matter is in (see public.public_note).
-    public_note: bool = False
+    takes_public_note: bool = False
 
     @property
     def fixed_note(self):
         """What the public reads after this step when staff wrote no note for the reporter."""
-        from .public import FIXED_NOTES
-
         return FIXED_NOTES.get(self.target) if self.target else None
 
 
@@ -78,7 +76,7 @@ def _t(
     required=(),
     rules=(),
     unit_bound=False,
-    public_note=False,
+    takes_public_note=False,
 ):
     return Transition(
         name,
@@ -89,7 +87,7 @@ def _t(
         tuple(required),
         tuple(rules),
         unit_bound,
-        public_note,
+        takes_public_note,
     )
 
 
@@ -105,7 +103,7 @@ TRANSITIONS: dict[str, Transition] = {
             S.REJECTED,
             STAFF,
             ["reason"],
-            public_note=True,
+            takes_public_note=True,
         ),
         _t(
             "merge",
@@ -114,7 +112,7 @@ TRANSITIONS: dict[str, Transition] = {
             S.MERGED,
             STAFF,
             ["duplicate_of"],
-            public_note=True,
+            takes_public_note=True,
         ),
         _t("dispatch", gettext_lazy("dispatch"), [S.REGISTERED], S.DISPATCHED, STAFF, ["unit"]),
         _t(
@@ -170,7 +168,7 @@ TRANSITIONS: dict[str, Transition] = {
             ["reason"],
             [HANDLER_MAY_NOT_VERIFY],
         ),
-        _t("close", gettext_lazy("close"), [S.VERIFIED], S.CLOSED, STAFF, public_note=True),
+        _t("close", gettext_lazy("close"), [S.VERIFIED], S.CLOSED, STAFF, takes_public_note=True),
         _t(
             "evaluate",
             gettext_lazy("evaluate"),
@@ -232,30 +230,34 @@ def _check(actor, t: Transition, matter: Matter, fields: dict) -> None:
             _("Required: %(fields)s.") % {"fields": ", ".join(missing)},
             errors=[{"field": f, "message": _("Required.")} for f in missing],
         )
-    _check_public_note(t, matter, str(fields.get("public_note") or "").strip())
 
 
 PUBLIC_NOTE_MAX = 500
 
 
-def _check_public_note(t: Transition, matter: Matter, text: str) -> None:
-    """A note for the reporter is written on purpose, for everyone to read: only on the
-    steps that take one, never on a sensitive category's matter, short, and without phone
-    or ID numbers."""
-    if not text:
-        return
+def _public_note(t: Transition, matter: Matter, raw) -> str:
+    """A note for the reporter, cleaned; it is written on purpose, for everyone to read:
+    only on the steps that take one, never on a sensitive category's matter, short, without
+    control characters (it goes into Open311's XML) and without phone or ID numbers."""
 
     def refuse(message):
         raise Invalid(message, errors=[{"field": "public_note", "message": message}])
 
-    if not t.public_note:
+    if len(str(raw or "").strip()) > PUBLIC_NOTE_MAX:
+        refuse(_("A note for the reporter is at most %(n)d characters.") % {"n": PUBLIC_NOTE_MAX})
+    try:
+        text = parsing.text(raw, max_length=PUBLIC_NOTE_MAX, multiline=True)
+    except Invalid as exc:
+        refuse(exc.message)
+    if not text:
+        return ""
+    if not t.takes_public_note:
         refuse(_("This step takes no note for the reporter."))
     if matter.category.sensitive:
         refuse(_("This category is sensitive: nothing about its matters is shown publicly."))
-    if len(text) > PUBLIC_NOTE_MAX:
-        refuse(_("A note for the reporter is at most %(n)d characters.") % {"n": PUBLIC_NOTE_MAX})
     if redact_numbers(text) != text:
         refuse(_("A note for the reporter may not hold a phone or ID number."))
+    return text
 
 
 def _notify(name: str, matter: Matter, changes: dict, note: str, actor) -> None:
@@ -281,6 +283,7 @@ def transition(matter: Matter, name: str, *, actor, version: int | None = None, 
     if t is None:
         raise NotFound(_("No such action."))
     _check(actor, t, matter, fields)
+    public_note = _public_note(t, matter, fields.get("public_note"))
     from . import photos
 
     cleaned_photos = photos.clean_all(fields.get("photos"))
@@ -291,13 +294,12 @@ def transition(matter: Matter, name: str, *, actor, version: int | None = None, 
     note = parsing.text(
         fields.get("note") or fields.get("reason") or "", "note", max_length=2000, multiline=True
     )
-    public_note = str(fields.get("public_note") or "").strip()
     data: dict = {}
 
     if name == "register":
         changes["registered_at"] = now
         changes["deadline"] = calendar.deadline_after(now, matter.category.deadline_days)
-        if fields.get("priority"):
+        if fields.get("priority") is not None:
             if fields["priority"] not in Priority.values:
                 raise Invalid(_("Unknown priority."))
             changes["priority"] = fields["priority"]
@@ -336,11 +338,9 @@ def transition(matter: Matter, name: str, *, actor, version: int | None = None, 
         changes["closed_at"] = now
     elif name == "evaluate":
         try:
-            rating = int(fields["rating"])
-        except (TypeError, ValueError):
-            rating = 0
-        if not 1 <= rating <= 5:
-            raise Invalid(_("A rating is a whole number from 1 to 5."))
+            rating = parsing.integer(fields["rating"], minimum=1, maximum=5)
+        except Invalid:
+            raise Invalid(_("A rating is a whole number from 1 to 5.")) from None
         changes["rating"] = rating
         data["rating"] = rating
     elif name == "merge":

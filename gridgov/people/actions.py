@@ -17,7 +17,7 @@ from gridgov.core.errors import Conflict, Invalid
 from gridgov.core.models import AuditAction
 from gridgov.core.validators import birth_date_and_sex, validate_id_number, validate_phone
 from gridgov.regions.models import Level, Region
-from gridgov.regions.queries import place_label
+from gridgov.regions.queries import place_labels
 
 from .models import (
     Household,
@@ -149,8 +149,9 @@ class ResidentInput:
     special_groups: list[str] = dataclasses.field(default_factory=list)  # codes
 
 
-def clean_resident(data: ResidentInput) -> dict[str, str]:
-    """Field → message for every problem; empty when the input is good."""
+def clean_resident(data: ResidentInput, known_groups: set[str]) -> dict[str, str]:
+    """Field → message for every problem; empty when the input is good. `known_groups`:
+    the special groups' codes."""
     errors: dict[str, str] = {}
     if not (data.name or "").strip():
         errors["name"] = _("A name is required.")
@@ -166,8 +167,7 @@ def clean_resident(data: ResidentInput) -> dict[str, str]:
         errors["region"] = _("Base data belongs to a grid, compound or building.")
     if data.household is not None and data.household.region_path != data.region.path:
         errors["household"] = _("The household is not at this place.")
-    known = set(SpecialGroup.objects.values_list("code", flat=True))
-    unknown = [c for c in data.special_groups if c not in known]
+    unknown = [c for c in data.special_groups if c not in known_groups]
     if unknown:
         errors["special_groups"] = _("Unknown special group: %(g)s.") % {"g": ", ".join(unknown)}
     return errors
@@ -214,6 +214,15 @@ class Referral:
     place: Region  # where the user tried to record it
 
 
+class Refused(Invalid):
+    """Nothing was saved; `referrals` are the records held out of the user's sight whose
+    keepers are (or, for a caller that rolls back, are to be) told — see refer."""
+
+    def __init__(self, message, *, errors, referrals: list[Referral]):
+        super().__init__(message, errors=errors)
+        self.referrals = referrals
+
+
 def _already_recorded(indexes: list[str], actor) -> dict[int, tuple[Resident, bool]]:
     """Item position → (the resident already holding that ID number, whether the actor may
     see that resident)."""
@@ -229,26 +238,23 @@ def _already_recorded(indexes: list[str], actor) -> dict[int, tuple[Resident, bo
     return {i: (held[idx], held[idx].pk in seen) for i, idx in enumerate(indexes) if idx in held}
 
 
-def refer(referrals: list[Referral], *, actor) -> int:
+def refer(referrals: list[Referral], *, actor) -> None:
     """Tells the keepers of each record (roles.keepers: the community's staff, else the
     street's) that `actor` tried to record its ID number at another place, and audits it
     on the record: who asked, where, the name given and the masked number — never the whole
-    number. Once a day per asker and record. Writes in its own transaction; a caller that
-    rolls back the refused write calls it again afterwards (the once-a-day key went with
-    the rollback). Returns how many were sent."""
+    number. Once a day per asker and record, each in its own transaction (a caller that
+    rolls back the refused write calls it afterwards: create_residents(refer_now=False))."""
     from gridgov.accounts import roles
     from gridgov.notifications.actions import notify
     from gridgov.notifications.models import Kind
 
-    sent = 0
+    if not is_user(actor) or not referrals:
+        return
+    labels = place_labels([r.place for r in referrals] + [r.resident.region for r in referrals])
     for ref in referrals:
-        if not is_user(actor):
-            continue
-        key = f"{actor.pk}:{ref.resident.pk}"
         with transaction.atomic():
-            if not ratelimit.allowed("referral", key, limit=1, window=ratelimit.KEEP):
+            if not ratelimit.once("referral", f"{actor.pk}:{ref.resident.pk}", ratelimit.KEEP):
                 continue
-            ratelimit.hit("referral", key, limit=1, window=ratelimit.KEEP)
             audit.record(
                 AuditAction.RESIDENT_REFERRED,
                 actor=actor,
@@ -273,24 +279,26 @@ def refer(referrals: list[Referral], *, actor) -> int:
                     "user": f"{actor} ({actor.get_username()})",
                     "name": (ref.name or "").strip()[:32] or "—",
                     "masked": ref.resident.id_number_masked,
-                    "place": place_label(ref.place),
+                    "place": labels[ref.place.pk],
                     "resident": ref.resident.name,
-                    "where": place_label(ref.resident.region),
+                    "where": labels[ref.resident.region_id],
                 },
                 link=reverse("people:resident", args=[ref.resident.pk]),
             )
-        sent += 1
-    return sent
 
 
-def create_residents(items: list[ResidentInput], *, actor) -> list[Resident]:
+def create_residents(
+    items: list[ResidentInput], *, actor, refer_now: bool = True
+) -> list[Resident]:
     """Creates residents all or nothing, for writers of base data at each place. Raises
-    Invalid with one message per bad item; an ID number recorded outside the actor's sight
-    is referred to its keepers (refer) and answered the same whichever place holds it."""
+    Refused (an Invalid) with one message per bad item; an ID number recorded outside the
+    actor's sight is referred to its keepers (refer, at once unless `refer_now` is False for
+    a caller that will roll back) and answered the same whichever place holds it."""
+    groups = dict(SpecialGroup.objects.values_list("code", "pk"))
     problems = []
     for i, data in enumerate(items):
         check_write(actor, "base_data", data.region.path)
-        for field, message in clean_resident(data).items():
+        for field, message in clean_resident(data, set(groups)).items():
             problems.append({"item": i, "field": field, "message": message})
     indexes = [crypto.blind_index(d.id_number) for d in items]
     seen: dict[str, int] = {}
@@ -301,21 +309,21 @@ def create_residents(items: list[ResidentInput], *, actor) -> list[Resident]:
             )
         seen.setdefault(idx, i)
     referrals = []
-    for i, (held, visible) in _already_recorded(indexes, actor).items():
+    recorded = _already_recorded(indexes, actor)
+    labels = place_labels(held.region for held, visible in recorded.values() if visible)
+    for i, (held, visible) in recorded.items():
         if visible:
             message = _("This ID number is already recorded, at %(place)s.") % {
-                "place": place_label(held.region)
+                "place": labels[held.region_id]
             }
         else:
             message = _elsewhere()
             referrals.append(Referral(held, items[i].name, items[i].region))
         problems.append({"item": i, "field": "id_number", "message": message})
     if problems:
-        refer(referrals, actor=actor)
-        refusal = Invalid(_("Nothing was saved."), errors=problems)
-        refusal.referrals = referrals  # for a caller that rolls the referrals back with it
-        raise refusal
-    groups = dict(SpecialGroup.objects.values_list("code", "pk"))
+        if refer_now:
+            refer(referrals, actor=actor)
+        raise Refused(_("Nothing was saved."), errors=problems, referrals=referrals)
     try:
         with transaction.atomic():
             return _save_residents(items, groups, actor)

@@ -256,11 +256,11 @@ def _import_residents(rows: _Rows, actor) -> int:
         "region": "region_code",
     }
     try:
-        actions.create_residents(items, actor=actor)
-    except Invalid as exc:
+        actions.create_residents(items, actor=actor, refer_now=False)  # after the rollback
+    except actions.Refused as exc:
         for e in exc.errors:
             rows.error(where[e["item"]], field_keys.get(e["field"], e["field"]), e["message"])
-        rows.referrals = getattr(exc, "referrals", [])
+        rows.referrals = exc.referrals
         return 0
     return len(items)
 

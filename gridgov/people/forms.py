@@ -22,9 +22,6 @@ class ResidentForm(forms.Form):
     )
 
 
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
-
-
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("what to import"),
@@ -32,12 +29,6 @@ class ImportForm(forms.Form):
         initial="residents",  # what is imported most
     )
     file = forms.FileField(label=_("filled-in template (.xlsx)"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB; split it."))
-        return upload
 
 
 class RevealForm(forms.Form):

@@ -12,7 +12,7 @@ from shapely.errors import GEOSException
 from shapely.strtree import STRtree
 from shapely.validation import explain_validity
 
-from gridgov.core import audit
+from gridgov.core import audit, files
 from gridgov.core.actions import check_write
 from gridgov.core.errors import Conflict, Invalid
 from gridgov.core.models import AuditAction, bump_counter
@@ -124,10 +124,10 @@ def _parse_features(data, problems: list[str]) -> list[_Feature]:
     if not isinstance(features, list) or not features:
         problems.append(_("The FeatureCollection has no features."))
         return []
-    if len(features) > settings.GRIDGOV_IMPORT_MAX_ROWS:  # the bound of every import
+    if len(features) > files.max_rows():  # the bound of every import
         problems.append(
             _("At most %(n)d grids per file; split it into smaller files.")
-            % {"n": settings.GRIDGOV_IMPORT_MAX_ROWS}
+            % {"n": files.max_rows()}
         )
         return []
     parents = {r.code: r for r in Region.objects.filter(level=Level.COMMUNITY)}

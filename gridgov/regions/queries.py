@@ -87,9 +87,23 @@ def staffing_for(grids) -> list[Staffing]:
     ]
 
 
-def place_label(region: Region) -> str:
-    """A place named so that a reader elsewhere in the district knows it: its community and
-    what lies below, e.g. "珠曲登社区 · 珠曲登第1网格 · 1号楼" (one query)."""
-    below_street = LEVEL_ORDER.index(Level.COMMUNITY)
-    chain = [*Region.objects.get_ancestors(region), region]
-    return " · ".join(r.name for r in chain if LEVEL_ORDER.index(r.level) >= below_street)
+def place_labels(regions) -> dict[int, str]:
+    """Region pk → the place named so that a reader elsewhere in the district knows it: its
+    community and what lies below, e.g. "珠曲登社区 · 珠曲登第1网格 · 1号楼". One query for
+    all of them."""
+    regions = list(regions)
+    step = Region.steplen
+    paths = {r.path[:n] for r in regions for n in range(step, len(r.path) + 1, step)}
+    names = {
+        path: name
+        for path, name, level in Region.objects.filter(path__in=paths).values_list(
+            "path", "name", "level"
+        )
+        if LEVEL_ORDER.index(level) >= LEVEL_ORDER.index(Level.COMMUNITY)
+    }
+    return {
+        r.pk: " · ".join(
+            names[r.path[:n]] for n in range(step, len(r.path) + 1, step) if r.path[:n] in names
+        )
+        for r in regions
+    }

@@ -261,3 +261,12 @@ def build_world() -> World:
         ),
     }
     return World(r, users, residents, units, households, categories)
+
+
+def english_client(**kwargs):
+    """A test client whose pages come in English (the language cookie)."""
+    from django.test import Client
+
+    c = Client(**kwargs)
+    c.cookies["django_language"] = "en"
+    return c

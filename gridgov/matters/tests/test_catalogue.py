@@ -7,6 +7,7 @@ from gridgov.core.errors import Forbidden, Invalid
 from gridgov.core.models import AuditAction, AuditEntry
 from gridgov.matters import calendar, catalogue
 from gridgov.matters.models import CalendarDay, Category
+from gridgov.testing.world import english_client
 
 
 def test_admin_saves_a_category_with_extra_fields(world):
@@ -183,9 +184,3 @@ def test_the_catalogue_page_marks_categories_sensitive(world):
     assert Category.objects.get(code="elderly").sensitive
     page = c.get("/matters/categories/?edit=elderly").content.decode()
     assert 'name="sensitive" checked' in page
-
-
-def english_client(**kwargs):
-    c = Client(**kwargs)
-    c.cookies["django_language"] = "en"
-    return c

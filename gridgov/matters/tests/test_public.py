@@ -8,6 +8,7 @@ from PIL import Image
 from gridgov.core.errors import Forbidden, Invalid, NotFound
 from gridgov.matters import public
 from gridgov.matters.models import Matter, MatterPhoto, Sign, Source, State
+from gridgov.testing.world import english_client
 
 
 @pytest.fixture
@@ -187,12 +188,6 @@ def test_the_categorys_required_fields_are_asked(world, sign):
     assert not Matter.objects.exists()
 
 
-def english_client(**kwargs):
-    c = Client(**kwargs)
-    c.cookies["django_language"] = "en"
-    return c
-
-
 # --- the receipt page shows only what is public ---------------------------------------------
 
 
@@ -320,3 +315,6 @@ def test_the_receipt_timeline_has_no_internal_steps(world, sign):
     page = receipt_page(m)
     assert "registered" in page and "dispatched" in page
     assert "extension" not in page and "缺人手" not in page
+    # reported, registered, dispatched: the extension is no step of its own either
+    timeline = page.split('<ol class="timeline">')[1].split("</ol>")[0]
+    assert timeline.count("<li>") == 3
