@@ -212,12 +212,19 @@ def nav_for(user) -> list[tuple[str, str]]:
     return items
 
 
+def holds_at_top(user, *role_set: str) -> bool:
+    """True when the user holds one of `role_set` at a root of the region tree (the city:
+    a one-step path)."""
+    return any(role in role_set and len(path) <= STEP for role, path in _assignments(user))
+
+
 def is_system_admin(user) -> bool:
-    """A system admin assigned at a root of the region tree (a one-step path)."""
-    return any(role == Role.SYSTEM_ADMIN and len(path) <= 4 for role, path in _assignments(user))
+    """A system admin assigned at a root of the region tree."""
+    return holds_at_top(user, Role.SYSTEM_ADMIN)
 
 
-def _ancestor_paths(path: str) -> list[str]:
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of the node at `path` and of every node above it."""
     return [path[:n] for n in range(STEP, len(path) + 1, STEP)]
 
 
@@ -230,7 +237,7 @@ def nearest_holders(path: str, role_set, *, skip=()) -> list:
         a
         for a in RoleAssignment.objects.filter(
             role__in=list(role_set),
-            region__path__in=_ancestor_paths(path),
+            region__path__in=ancestor_paths(path),
             user__is_active=True,
         ).select_related("user", "region")
         if (a.role, a.region.path) not in skip

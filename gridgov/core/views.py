@@ -62,7 +62,7 @@ def visible_audit(user):
     q = Q()
     for p in paths:
         q |= under("region_path", p)
-        if len(p) <= 4:
+        if len(p) <= roles.STEP:
             q |= Q(region_path="")
     return AuditEntry.objects.filter(q)
 

@@ -22,7 +22,6 @@ from gridgov.core.validators import check_period
 from . import cases, kpis, ledger, payments, payouts
 from .kpi_views import kpi_scope
 from .models import Campaign, CaseState, Court, EnforcementCase, Payee, Payout
-from .pages import balances
 from .parties import PartyInput
 
 router = Router(tags=["enforcement"])
@@ -200,7 +199,7 @@ def list_cases(
     if court:
         qs = qs.filter(court__code=court)
     found = page_of(qs, limit, offset, lambda c: c)
-    money, today = balances([c.pk for c in found["items"]]), timezone.localdate()
+    money, today = ledger.case_balances([c.pk for c in found["items"]]), timezone.localdate()
     found["items"] = [case_out(c, money.get(c.pk, 0), today) for c in found["items"]]
     return found
 

@@ -38,12 +38,13 @@ GENESIS = "0" * 64
 K = AccountKind
 
 
-def system_account(kind: str, court: Court | None = None) -> Account:
-    """The system account of `kind`; for suspense, the one of `court` (None: the city's)."""
+def system_account(kind: str, court: Court | None = None, *, create: bool = True) -> Account:
+    """The system account of `kind`; for suspense, the one of `court` (None: the city's).
+    Made on first use, unless `create` is False (then None when there is none yet)."""
     if court is not None and kind != K.SUSPENSE:
         raise ValueError("only unclaimed money (suspense) is kept per court")
     account = Account.objects.filter(kind=kind, case__isnull=True, court=court).first()
-    if account is None:
+    if account is None and create:
         try:
             with transaction.atomic():
                 account = Account.objects.create(kind=kind, court=court)
@@ -52,8 +53,8 @@ def system_account(kind: str, court: Court | None = None) -> Account:
     return account
 
 
-def suspense_account(court: Court | None = None) -> Account:
-    return system_account(K.SUSPENSE, court)
+def suspense_account(court: Court | None = None, *, create: bool = True) -> Account:
+    return system_account(K.SUSPENSE, court, create=create)
 
 
 def case_account(case: EnforcementCase) -> Account:
@@ -68,11 +69,44 @@ def case_account(case: EnforcementCase) -> Account:
 
 
 def balance(account: Account) -> int:
-    total = (
-        Leg.objects.filter(account=account, entry__sealed=True).aggregate(s=Sum("amount_fen"))["s"]
-        or 0
+    return balances([account])[account.pk]
+
+
+def balances(accounts) -> dict[int, int]:
+    """Account pk → balance in fen, for any number of accounts in one query (custody counts
+    up with its legs, every other account down)."""
+    accounts = list(accounts)
+    sums = dict(
+        Leg.objects.filter(account__in=accounts, entry__sealed=True)
+        .values("account")
+        .annotate(s=Sum("amount_fen"))
+        .values_list("account", "s")
     )
-    return total if account.kind == K.CUSTODY else -total
+    return {a.pk: sums.get(a.pk, 0) * (1 if a.kind == K.CUSTODY else -1) for a in accounts}
+
+
+def case_balances(case_ids) -> dict[int, int]:
+    """Case pk → the balance of its account (cases without one are left out); one query."""
+    rows = (
+        Leg.objects.filter(account__case_id__in=case_ids, entry__sealed=True)
+        .values("account__case_id")
+        .annotate(s=Sum("amount_fen"))
+    )
+    return {r["account__case_id"]: -r["s"] for r in rows}
+
+
+def _below_zero(legs):
+    """The accounts among `legs`' that are below zero (a balance is minus the sum of the legs;
+    custody is never among them), in one query."""
+    ids = (
+        legs.filter(entry__sealed=True)
+        .exclude(account__kind=K.CUSTODY)
+        .values("account")
+        .annotate(s=Sum("amount_fen"))
+        .filter(s__gt=0)
+        .values_list("account", flat=True)
+    )
+    return list(Account.objects.filter(pk__in=list(ids)).select_related("case", "court"))
 
 
 def _canonical(entry: JournalEntry, legs: list[tuple[int, int]]) -> bytes:
@@ -175,12 +209,9 @@ def receive(
     )
 
 
-def assign_suspense(
-    amount: int, case: EnforcementCase, *, actor, memo: str = "", pool: Account | None = None
-):
-    """Unclaimed money to a case, from the suspense account `pool` (default the city's)."""
+def assign_suspense(amount: int, case: EnforcementCase, *, actor, pool: Account, memo: str = ""):
+    """Unclaimed money to a case, from the suspense account `pool`."""
     _positive(amount)
-    pool = pool or suspense_account()
     if pool.kind != K.SUSPENSE:
         raise Invalid(_("Unclaimed money is assigned from a suspense account."))
     return post(
@@ -258,7 +289,11 @@ class CheckResult:
     in_transit: int
     fees: int
     entries: int
-    scoped: bool = False
+
+    @property
+    def scoped(self) -> bool:
+        """A court's share of the check (whose figures leave custody out)."""
+        return self.custody is None
 
 
 def check(*, cases=None, pools=None) -> CheckResult:
@@ -294,16 +329,8 @@ def _check_share(cases, pools: list[Account], whole_ok: bool) -> CheckResult:
         problems.append(_("entry #%(id)d is unbalanced") % {"id": row["entry_id"]})
     for entry_id in entries.filter(sealed=False).values_list("id", flat=True).distinct():
         problems.append(_("entry #%(id)d was never sealed (not counted)") % {"id": entry_id})
-    below = (
-        case_legs.filter(entry__sealed=True)
-        .values("account")
-        .annotate(s=Sum("amount_fen"))
-        .filter(s__gt=0)  # a balance is minus the sum of the legs
-        .values_list("account", flat=True)
-    )
-    for a in [*Account.objects.filter(pk__in=list(below)), *pools]:
-        if balance(a) < 0:
-            problems.append(_("%(account)s is below zero") % {"account": a})
+    for a in _below_zero(Leg.objects.filter(Q(account__case__in=cases) | Q(account__in=pools))):
+        problems.append(_("%(account)s is below zero") % {"account": a})
     if not whole_ok:
         problems.append(_("the whole ledger does not check out; city-level finance sees where"))
     return CheckResult(
@@ -315,7 +342,6 @@ def _check_share(cases, pools: list[Account], whole_ok: bool) -> CheckResult:
         -_sum(Leg.objects.filter(account__kind=K.IN_TRANSIT, entry__case__in=cases)),
         0,
         entries.filter(sealed=True).distinct().count(),
-        scoped=True,
     )
 
 
@@ -343,8 +369,7 @@ def _check_whole() -> CheckResult:
         problems.append(_("entry #%(id)d is unbalanced") % {"id": row["entry_id"]})
     for entry_id in JournalEntry.objects.filter(sealed=False).values_list("id", flat=True):
         problems.append(_("entry #%(id)d was never sealed (not counted)") % {"id": entry_id})
-    negative = [a for a in Account.objects.exclude(kind=K.CUSTODY) if balance(a) < 0]
-    for a in negative:
+    for a in _below_zero(Leg.objects.all()):
         problems.append(_("%(account)s is below zero") % {"account": a})
     prev, count = GENESIS, 0
     legs_by_entry: dict[int, list] = {}
@@ -386,14 +411,21 @@ class SuspenseMonth:
     unclaimed: int = 0
 
 
-def suspense_months(pools: list[Account] | None = None) -> list[SuspenseMonth]:
-    """The monthly "clear to zero" list of the suspense accounts `pools` (default: the
-    city's): unclaimed money by the month it arrived, and how much of each month is still
-    waiting for a case (assignments clear an account's oldest month first). Months already
-    cleared to zero stay listed for the last year."""
+def suspense_months(pools: list[Account]) -> list[SuspenseMonth]:
+    """The monthly "clear to zero" list of the suspense accounts `pools`: unclaimed money by
+    the month it arrived, and how much of each month is still waiting for a case
+    (assignments clear an account's oldest month first). Months already cleared to zero stay
+    listed for the last year. One query for all the accounts."""
+    legs: dict[int, list] = {p.pk: [] for p in pools}
+    for account_id, amount, at in (
+        Leg.objects.filter(account__in=list(pools), entry__sealed=True)
+        .order_by("account_id", "entry_id")
+        .values_list("account_id", "amount_fen", "entry__created_at")
+    ):
+        legs[account_id].append((amount, at))
     months: dict[datetime.date, SuspenseMonth] = {}
-    for pool in [suspense_account()] if pools is None else pools:
-        for m in _months_of(pool):
+    for rows in legs.values():
+        for m in _months_of(rows):
             total = months.setdefault(m.month, SuspenseMonth(m.month))
             total.arrived += m.arrived
             total.assigned += m.assigned
@@ -405,12 +437,8 @@ def suspense_months(pools: list[Account] | None = None) -> list[SuspenseMonth]:
     )
 
 
-def _months_of(pool: Account) -> list[SuspenseMonth]:
-    rows = (
-        Leg.objects.filter(account=pool, entry__sealed=True)
-        .order_by("entry_id")
-        .values_list("amount_fen", "entry__created_at")
-    )
+def _months_of(rows) -> list[SuspenseMonth]:
+    """One suspense account's months, from its sealed legs (amount, time) in entry order."""
     months: dict[datetime.date, SuspenseMonth] = {}
     queue: list[SuspenseMonth] = []
     for amount, at in rows:

@@ -282,6 +282,16 @@ class PaymentNotice(models.Model):
     reason = models.CharField(max_length=200, blank=True)
     txn_id = models.CharField(max_length=64, blank=True, db_index=True)
 
+    class Meta:
+        indexes = [
+            # the sweep and the finance desk look for notices still "received" (cut short)
+            models.Index(
+                fields=["received_at"],
+                condition=models.Q(status="received"),
+                name="notice_still_received",
+            )
+        ]
+
     def __str__(self):
         return f"{self.provider_name} {self.txn_id or self.pk}"
 

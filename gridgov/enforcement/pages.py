@@ -5,7 +5,7 @@ import datetime
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -41,7 +41,6 @@ from .models import (
     ClosureType,
     Court,
     EnforcementCase,
-    Leg,
     PartyKind,
     PaymentApplication,
     Payout,
@@ -55,15 +54,6 @@ from .money import parse_yuan
 def _reader(user):
     if not roles.read_paths(user, "enforcement"):
         raise PermissionDenied(_("Your role does not work on enforcement cases."))
-
-
-def balances(case_ids) -> dict[int, int]:
-    rows = (
-        Leg.objects.filter(account__case_id__in=case_ids, entry__sealed=True)
-        .values("account__case_id")
-        .annotate(s=Sum("amount_fen"))
-    )
-    return {r["account__case_id"]: -r["s"] for r in rows}
 
 
 @role_required
@@ -84,7 +74,7 @@ def case_list(request):
     elif q:
         qs = qs.filter(cases.number_q(q, "number__contains") | Q(parties__name=q)).distinct()
     page = paginate(request, qs)
-    money = balances([c.pk for c in page])
+    money = ledger.case_balances([c.pk for c in page])
     today = timezone.localdate()
     for c in page:
         c.balance = money.get(c.pk, 0)
@@ -277,8 +267,7 @@ def finance_desk(request):
     _reader(request.user)
     user = request.user
     visible = EnforcementCase.objects.visible_to(user)
-    my_pools = unclaimed.pools(user)
-    pools = list(my_pools)
+    pools = list(unclaimed.pools(user))
     error, reconciliation = None, None
     if request.method == "POST" and "statement" in request.FILES:
         if Role.COURT_FINANCE not in roles.roles_of(user):
@@ -300,7 +289,7 @@ def finance_desk(request):
                 raise Invalid(_("No such case."))
             pool = None
             if request.POST.get("pool"):
-                pool = chosen(my_pools, request.POST["pool"], _("No such account."))
+                pool = chosen(unclaimed.pools(user), request.POST["pool"], _("No such account."))
             payouts.assign_unclaimed(
                 parse_yuan(request.POST.get("amount", "")),
                 case,
@@ -314,6 +303,7 @@ def finance_desk(request):
             messages.success(request, _("Assigned to %(case)s.") % {"case": case.number})
             return redirect("enforcement:finance")
     today = timezone.localdate()
+    money = ledger.balances(pools)
     if unclaimed.sees_city_money(user):
         check = ledger.check()
     else:
@@ -322,8 +312,8 @@ def finance_desk(request):
         request,
         "enforcement/finance.html",
         {
-            "suspense": sum(ledger.balance(p) for p in pools),
-            "pools": [(p, unclaimed.describe(p), ledger.balance(p)) for p in pools],
+            "suspense": sum(money.values()),
+            "pools": [(p, unclaimed.describe(p), money[p.pk]) for p in pools],
             "unclaimed": unclaimed.unclaimed_payments(user)
             .select_related("provider")
             .order_by("-id")[:100],

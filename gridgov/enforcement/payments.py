@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 import time
@@ -43,6 +44,7 @@ from .models import (
 )
 from .money import fen, is_fen
 
+log = logging.getLogger(__name__)
 MAX_SKEW_SECONDS = 300
 SIGNATURE_RE = re.compile(r"[0-9a-fA-F]{64}")
 TIMESTAMP_RE = re.compile(r"[0-9]{1,12}")
@@ -53,8 +55,11 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
 
 
-def create_provider(name: str, *, actor="cli:create-payment-provider"):
-    """Registers a provider (system admins or the system); returns it and its secret."""
+def create_provider(name: str, *, actor="cli:create-payment-provider", court=None):
+    """Registers a provider (system admins or the system), paying into `court`'s account if
+    given; returns it and its secret. One transaction: no provider without its court."""
+    from .unclaimed import attribute_provider
+
     check_admin(actor)
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -62,6 +67,8 @@ def create_provider(name: str, *, actor="cli:create-payment-provider"):
         audit.record(
             AuditAction.PAYMENT_PROVIDER_CREATED, actor=actor, obj=provider, after={"name": name}
         )
+        if court is not None:
+            attribute_provider(provider, court, actor=actor)
     return provider, secret
 
 
@@ -221,15 +228,14 @@ def stuck_notices(user):
     """Notices left "received" by a crash or an error, for the finance desk: all of them for
     system admins and court finance at a root of the region tree; for other court finance,
     those whose (signed) body names a payment code of a case they see."""
-    from gridgov.accounts.roles import Role, all_assignments
+    from gridgov.accounts.roles import Role, holds_at_top, roles_of
 
     from .models import EnforcementCase
 
     qs = _stuck().order_by("received_at")
-    mine = [(role, path) for role, path, _unit in all_assignments(user)]
-    if any(r in (Role.SYSTEM_ADMIN, Role.COURT_FINANCE) and len(p) <= 4 for r, p in mine):
+    if holds_at_top(user, Role.SYSTEM_ADMIN, Role.COURT_FINANCE):
         return qs
-    if not any(r == Role.COURT_FINANCE for r, _p in mine):
+    if Role.COURT_FINANCE not in roles_of(user):
         return qs.none()
     named = {}
     for pk, raw in qs.values_list("pk", "raw_body")[:500]:
@@ -250,7 +256,28 @@ def settle_stuck(now: datetime.datetime | None = None) -> list[Answer]:
     signature is checked again (not its age), and the apply-once rule holds, so a notice
     already posted posts nothing. Called by `gridgov sweep`; each one is audited."""
     answers = []
-    for notice in _stuck(now).order_by("pk"):
+    for pk in _stuck(now).order_by("pk").values_list("pk", flat=True):
+        try:
+            answer = _settle_stuck_one(pk)
+        except Exception:  # one notice that always fails must not hold up those after it
+            log.exception("payment notice #%s could not be settled; left for the next sweep", pk)
+            continue
+        if answer is not None:
+            answers.append(answer)
+    return answers
+
+
+def _settle_stuck_one(pk: int) -> Answer | None:
+    """One stuck notice, claimed, settled and audited in one transaction (None: another
+    sweep settled it meanwhile)."""
+    with transaction.atomic():
+        notice = (
+            PaymentNotice.objects.select_for_update()
+            .filter(pk=pk, status=NoticeStatus.RECEIVED)
+            .first()
+        )
+        if notice is None:
+            return None
         provider = PaymentProvider.objects.filter(name=notice.provider_name).first()
         if provider is None:
             answer = _reject(notice, 404, "unknown provider")
@@ -259,15 +286,13 @@ def settle_stuck(now: datetime.datetime | None = None) -> list[Answer]:
         else:
             answer = _settle(provider, notice)
         notice.refresh_from_db()
-        with transaction.atomic():
-            audit.record(
-                AuditAction.PAYMENT_NOTICE_SETTLED,
-                actor="system:sweep",
-                obj=notice,
-                after={"status": notice.status, "txn_id": notice.txn_id, "answer": answer.status},
-            )
-        answers.append(answer)
-    return answers
+        audit.record(
+            AuditAction.PAYMENT_NOTICE_SETTLED,
+            actor="system:sweep",
+            obj=notice,
+            after={"status": notice.status, "txn_id": notice.txn_id, "answer": answer.status},
+        )
+    return answer
 
 
 def sweep_line() -> str:

@@ -198,7 +198,9 @@ def assign_unclaimed(
     the city's pool), so a court's finance moves only its own court's unclaimed money."""
     if not holds(actor, Role.COURT_FINANCE, case.region_path):
         raise Forbidden(_("Only court finance assigns unclaimed money."))
-    pool = pool or ledger.suspense_account(case.court)
+    pool = pool or ledger.suspense_account(case.court, create=False)
+    if pool is None:  # nothing ever arrived on the court's account: nothing to assign
+        raise Invalid(_("No unclaimed money has arrived for this court."))
     if not unclaimed.may_draw(actor, pool):
         raise NotFound(_("Not found."))
     with transaction.atomic():

@@ -21,7 +21,14 @@ from gridgov.core import audit
 from gridgov.core.actions import check_admin, is_user
 from gridgov.core.models import AuditAction
 
-from .models import Account, AccountKind, Court, EnforcementCase, PaymentApplication
+from .models import (
+    Account,
+    AccountKind,
+    Court,
+    EnforcementCase,
+    PaymentApplication,
+    PaymentProvider,
+)
 
 
 def sees_city_money(user) -> bool:
@@ -47,48 +54,53 @@ def may_draw(user, pool: Account) -> bool:
     if not is_user(user):
         return True
     if pool.court_id is None:
-        return any(
-            r == Role.COURT_FINANCE and len(p) <= roles.STEP
-            for r, p, _u in roles.all_assignments(user)
-        )
+        return roles.holds_at_top(user, Role.COURT_FINANCE)
     return roles.holds(user, Role.COURT_FINANCE, pool.court.region_path)
 
 
-def unclaimed_payments(user):
-    """Payments that came with an unknown or expired code on the user's courts' accounts
-    (on a provider of no court: for city level only)."""
+def _unclaimed_q(user) -> Q:
+    """Payments with an unknown or expired code on the user's courts' accounts (on a
+    provider of no court: for city level only)."""
     mine = Q(provider__court__in=Court.objects.visible_to(user))
     if sees_city_money(user):
         mine |= Q(provider__court__isnull=True)
-    return PaymentApplication.objects.filter(mine, case__isnull=True)
+    return mine & Q(case__isnull=True)
+
+
+def unclaimed_payments(user):
+    return PaymentApplication.objects.filter(_unclaimed_q(user))
 
 
 def payments(user):
     """Every payment the user may see: on the user's cases, or unclaimed on their accounts."""
     return PaymentApplication.objects.filter(
-        Q(case__in=EnforcementCase.objects.visible_to(user))
-        | Q(pk__in=unclaimed_payments(user).values("pk"))
+        Q(case__in=EnforcementCase.objects.visible_to(user)) | _unclaimed_q(user)
     )
 
 
 def finance_for(provider) -> list:
-    """Court finance to tell about a provider's unclaimed money."""
+    """Court finance to tell about a provider's unclaimed money: over its court, or at the
+    city for a provider of no court."""
     from gridgov.accounts.models import RoleAssignment
+    from gridgov.notifications.actions import staff_over
 
-    rows = RoleAssignment.objects.filter(role=Role.COURT_FINANCE).select_related("user", "region")
-    if provider.court_id is None:
-        return [a.user for a in rows if len(a.region.path) <= roles.STEP]
-    path = provider.court.region_path
-    return [a.user for a in rows if path.startswith(a.region.path)]
+    if provider.court_id is not None:
+        return staff_over(provider.court.region_path, roles=(Role.COURT_FINANCE,))
+    return [
+        a.user
+        for a in RoleAssignment.objects.filter(
+            role=Role.COURT_FINANCE, region__depth=1
+        ).select_related("user")
+    ]
 
 
-def attribute_provider(provider, court: Court | None, *, actor) -> None:
+def attribute_provider(provider: PaymentProvider, court: Court | None, *, actor) -> None:
     """Says which court's account a provider pays into (None: the city's); system admins
     or the system. Money already waiting in suspense stays where it arrived."""
     check_admin(actor)
     with transaction.atomic():
         before = provider.court.code if provider.court_id else None
-        type(provider).objects.filter(pk=provider.pk).update(court=court)
+        PaymentProvider.objects.filter(pk=provider.pk).update(court=court)
         provider.court = court
         audit.record(
             AuditAction.PAYMENT_PROVIDER_ATTRIBUTED,
@@ -98,6 +110,18 @@ def attribute_provider(provider, court: Court | None, *, actor) -> None:
             before={"court": before},
             after={"court": court.code if court else None},
         )
+
+
+def court_by_code(code: str) -> Court | None:
+    """For the commands: the court of that code (None for an empty code: the city)."""
+    from gridgov.core.errors import NotFound
+
+    if not code:
+        return None
+    court = Court.objects.filter(code=code).first()
+    if court is None:
+        raise NotFound(_("No court has the code %(code)s.") % {"code": code})
+    return court
 
 
 def describe(pool: Account) -> str:

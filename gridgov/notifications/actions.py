@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gridgov.accounts.models import RoleAssignment
-from gridgov.accounts.roles import Role
+from gridgov.accounts.roles import Role, ancestor_paths
 
 from .models import Notification
 from .sms import gateway
@@ -40,12 +40,16 @@ def unit_handlers(unit_id: int, region_path: str):
 
 
 def staff_over(region_path: str, roles=(Role.COMMUNITY_STAFF,), depth_path: str | None = None):
-    """Staff holding one of `roles` at a node above (or at) the place."""
+    """Staff holding one of `roles` at a node above (or at) the place (only at the node of
+    `depth_path`, when given)."""
+    above = ancestor_paths(region_path)
+    if depth_path is not None:
+        above = [p for p in above if p == depth_path]
     return [
         a.user
-        for a in RoleAssignment.objects.filter(role__in=roles).select_related("user", "region")
-        if region_path.startswith(a.region.path)
-        and (depth_path is None or a.region.path == depth_path)
+        for a in RoleAssignment.objects.filter(
+            role__in=roles, region__path__in=above
+        ).select_related("user")
     ]
 
 

@@ -238,7 +238,60 @@ def test_attributing_a_provider_is_for_admins_and_the_command_line(world, two_co
     out = io.StringIO()
     call_command("attribute-payment-provider", "later", "J0481", stdout=out)
     assert PaymentProvider.objects.get(name="later").court == ml
+    from gridgov.core.models import AuditAction, AuditEntry
+
+    said = AuditEntry.objects.filter(
+        action=AuditAction.PAYMENT_PROVIDER_ATTRIBUTED, object_id=str(provider.pk)
+    ).get()
+    assert said.after == {"court": "J0481"} and said.actor_label == "cli:attribute-payment-provider"
     call_command("create-payment-provider", "newbank", "--court", "J0402", stdout=out)
     assert PaymentProvider.objects.get(name="newbank").court == bayi
     call_command("attribute-payment-provider", "newbank", stdout=out)
     assert PaymentProvider.objects.get(name="newbank").court is None
+
+
+def test_the_desk_costs_the_same_queries_for_more_courts_and_accounts(world, two_courts):
+    """Balances, the ledger check and the clear-to-zero list read every account at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    city = user_with("finance_city", Role.COURT_FINANCE, world.regions["city"])
+    desks = [client_for(city), client_for(world.user("court_finance"))]
+
+    def queries():
+        counts = []
+        for desk in desks:
+            with CaptureQueriesContext(connection) as ctx:
+                assert desk.get("/enforcement/finance/").status_code == 200
+            counts.append(len(ctx))
+        return counts
+
+    def another_court_with_money(n):
+        region = regions.create_region(
+            world.regions["city"], Level.DISTRICT, f"5404{90 + n}", f"第{n}县", actor=SYSTEM
+        )
+        court = court_at(region, f"J04{90 + n}", f"第{n}县人民法院")
+        provider, secret = payments.create_provider(f"bank-{n}", court=court, actor=SYSTEM)
+        pay(
+            provider.name, secret, payments.new_code(case_of(court, f"案{n}"), 1).code, 900, f"C{n}"
+        )
+        pay(provider.name, secret, f"UNKNOWN{n}", 700, f"U{n}")
+
+    another_court_with_money(1)
+    before = queries()
+    for n in range(2, 5):
+        another_court_with_money(n)
+    assert queries() == before
+
+
+def test_a_refused_assignment_leaves_no_new_account(world, two_courts):
+    from gridgov.enforcement.models import Account
+
+    _bayi, _ml, bayi_case, _ml_case = two_courts
+    accounts = Account.objects.count()
+    finance = client_for(world.user("court_finance"))
+    answer = finance.post(
+        "/enforcement/finance/", {"case": bayi_case.number, "amount": "15.00", "note": ""}
+    )
+    assert answer.status_code == 400  # nothing ever arrived on Bayi's account
+    assert Account.objects.count() == accounts

@@ -46,7 +46,7 @@ def test_payment_payout_and_reconciliation(world):
     case, other, _ = make_cases(world)
     ledger.receive(50_000, case=case, actor="test")
     ledger.receive(7_000, case=None, actor="test")  # unknown code: suspense
-    ledger.assign_suspense(7_000, other, actor="test")
+    ledger.assign_suspense(7_000, other, actor="test", pool=ledger.suspense_account())
     ledger.start_payout(30_000, case, actor="test")
     ledger.settle_payout(30_000, case, actor="test")
     assert ledger.balance(ledger.case_account(case)) == 20_000
@@ -269,9 +269,11 @@ class LedgerMachine(RuleBasedStateMachine):
         case = self._case(i)
         if amount > self.suspense:
             with pytest.raises(Invalid):
-                ledger.assign_suspense(amount, case, actor="machine")
+                ledger.assign_suspense(
+                    amount, case, actor="machine", pool=ledger.suspense_account()
+                )
             return
-        ledger.assign_suspense(amount, case, actor="machine")
+        ledger.assign_suspense(amount, case, actor="machine", pool=ledger.suspense_account())
         self.suspense -= amount
         self.model[case.pk] += amount
 

@@ -12,16 +12,16 @@ class Command(BaseCommand):
         parser.add_argument("court", nargs="?", default="", help="the court's code; none: city")
 
     def handle(self, *args, name, court, **options):
-        from gridgov.enforcement.models import Court, PaymentProvider
-        from gridgov.enforcement.unclaimed import attribute_provider
+        from gridgov.core.errors import ActionError
+        from gridgov.enforcement.models import PaymentProvider
+        from gridgov.enforcement.unclaimed import attribute_provider, court_by_code
 
         provider = PaymentProvider.objects.filter(name=name).first()
         if provider is None:
             raise CommandError(f"no provider {name!r}")
-        owner = None
-        if court:
-            owner = Court.objects.filter(code=court).first()
-            if owner is None:
-                raise CommandError(f"no court with the code {court!r}")
-        attribute_provider(provider, owner, actor="cli:attribute-payment-provider")
+        try:
+            owner = court_by_code(court)
+            attribute_provider(provider, owner, actor="cli:attribute-payment-provider")
+        except ActionError as exc:
+            raise CommandError(exc.message) from None
         self.stdout.write(f"{name} → {owner.name if owner else 'city'}")

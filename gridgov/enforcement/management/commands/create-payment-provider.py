@@ -13,18 +13,15 @@ class Command(BaseCommand):
         parser.add_argument("--court", default="", help="the court's code, e.g. lz-by")
 
     def handle(self, *args, name, court, **options):
-        from gridgov.enforcement.models import Court, PaymentProvider
+        from gridgov.core.errors import ActionError
+        from gridgov.enforcement.models import PaymentProvider
         from gridgov.enforcement.payments import create_provider
-        from gridgov.enforcement.unclaimed import attribute_provider
+        from gridgov.enforcement.unclaimed import court_by_code
 
         if PaymentProvider.objects.filter(name=name).exists():
             raise CommandError(f"provider {name!r} exists")
-        owner = None
-        if court:
-            owner = Court.objects.filter(code=court).first()
-            if owner is None:
-                raise CommandError(f"no court with the code {court!r}")
-        provider, secret = create_provider(name)
-        if owner is not None:
-            attribute_provider(provider, owner, actor="cli:create-payment-provider")
+        try:
+            _provider, secret = create_provider(name, court=court_by_code(court))
+        except ActionError as exc:
+            raise CommandError(exc.message) from None
         self.stdout.write(secret)
