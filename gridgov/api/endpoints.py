@@ -169,7 +169,7 @@ def _resident_out(r: Resident) -> dict:
         "id": r.pk,
         "name": r.name,
         "sex": r.sex,
-        "birth_date": r.birth_date,
+        "birth_year": r.birth_year,
         "ethnicity": r.ethnicity,
         "id_number": r.id_number_masked,
         "phone": r.phone_masked,

@@ -111,14 +111,10 @@ def _view(fn):
         except Open311Error as exc:
             return _error(fmt, exc.status, exc.description)
         except ActionError as exc:
-            detail = "; ".join(
-                [exc.message]
-                + [
-                    f"{e.get('field')}: {e.get('message')}"
-                    for e in exc.errors
-                    if isinstance(e, dict)
-                ]
-            )
+            fields = [
+                f"{e.get('field')}: {e.get('message')}" for e in exc.errors if isinstance(e, dict)
+            ]
+            detail = "; ".join([exc.message, *(f for f in fields if f != exc.message)])
             return _error(fmt, exc.status, detail)
 
     wrapper.__name__ = fn.__name__

@@ -36,6 +36,13 @@ def action_error(request, exc: ActionError):
     )
 
 
+def _field(loc) -> str:
+    """The field as the client named it: "reason", "parties.0.name", "lat" (not the body's
+    parameter name, "payload.reason")."""
+    parts = [str(p) for p in loc]
+    return ".".join(parts[2:] if parts[:1] == ["body"] else parts[1:])
+
+
 def _message(error: dict) -> str:
     """pydantic's English message for one field, said in the user's language."""
     kind, ctx = error.get("type", ""), error.get("ctx") or {}
@@ -68,10 +75,7 @@ def _message(error: dict) -> str:
 
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
-    errors = [
-        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message": _message(e)}
-        for e in exc.errors
-    ]
+    errors = [{"field": _field(e.get("loc", ())), "message": _message(e)} for e in exc.errors]
     return api.create_response(
         request, {"detail": _("The request is not valid."), "errors": errors}, status=400
     )

@@ -44,8 +44,13 @@ def loads(raw: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
         value = json.loads(raw, parse_constant=not_finite, parse_float=finite)
     except RecursionError:
         raise too_deep from None
-    except ValueError as exc:  # also UnicodeDecodeError
-        raise Invalid(_("The body is not valid JSON: %(error)s") % {"error": exc}) from None
+    except json.JSONDecodeError as exc:
+        raise Invalid(
+            _("The body is not valid JSON: line %(line)d, column %(column)d.")
+            % {"line": exc.lineno, "column": exc.colno}
+        ) from None
+    except ValueError:  # not UTF-8
+        raise Invalid(_("The body is not valid JSON: it is not UTF-8 text.")) from None
     if depth(value) > max_depth:
         raise too_deep
     return value

@@ -127,7 +127,7 @@ _YUAN = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?\Z")
 MAX_FEN = 10**15  # ten trillion yuan: above any case, well inside a 64-bit column
 
 
-def yuan(value, field: str = "amount") -> int:
+def yuan(value, field: str = "") -> int:
     """Money as people type it, "1,234.56" yuan, to exact integer fen (no float)."""
     raw = _raw(value).replace(",", "")
     found = _YUAN.match(raw)

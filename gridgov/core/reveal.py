@@ -76,10 +76,12 @@ def record(action: AuditAction, *, actor, obj, region_path: str, reason, after=N
         minutes = max(1, math.ceil(wait / 60))
         raise TooMany(
             ngettext(
-                "You have seen %(n)d people's data whole in the last hour, the most allowed; "
-                "your supervisors have been told. You can see more again in %(minutes)d minute.",
-                "You have seen %(n)d people's data whole in the last hour, the most allowed; "
-                "your supervisors have been told. You can see more again in %(minutes)d minutes.",
+                "You have seen whole ID numbers and phones %(n)d times in the last hour, the "
+                "most allowed; your supervisors have been told. You can see more again in "
+                "%(minutes)d minute.",
+                "You have seen whole ID numbers and phones %(n)d times in the last hour, the "
+                "most allowed; your supervisors have been told. You can see more again in "
+                "%(minutes)d minutes.",
                 minutes,
             )
             % {"n": per_hour(), "minutes": minutes},
@@ -107,7 +109,7 @@ def _refuse(actor, obj, region_path: str, action: AuditAction) -> None:
                 Kind.REVEALS,
                 None,
                 _(
-                    "%(user)s has seen %(n)d people's ID numbers and phones whole within an "
+                    "%(user)s has seen whole ID numbers and phones %(n)d times within an "
                     "hour and was stopped. Open the list of whom they saw and why, and talk "
                     "with them if the reasons do not fit their work."
                 )

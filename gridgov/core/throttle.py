@@ -64,18 +64,26 @@ def _recent(request):
     )
 
 
-def seconds_left(request) -> int:
-    """Until the lockout at the request's address ends: the cool-off counted from the newest
-    failure that counts against it."""
-    newest = _recent(request).aggregate(t=Max("attempt_time"))["t"]
+def seconds_left(request, credentials=None) -> int:
+    """Until the lockout ends: the cool-off counted from the newest failure that counts
+    against it — the account's own at this address when the account is what is locked,
+    else the address's."""
+    key = get_client_username(request, credentials)
+    got = _recent(request).aggregate(
+        pair=Sum("failures_since_start", filter=Q(username=key)),
+        pair_newest=Max("attempt_time", filter=Q(username=key)),
+        newest=Max("attempt_time"),
+    )
+    account_locked = (got["pair"] or 0) >= settings.GRIDGOV_THROTTLE_FAILURES
+    newest = got["pair_newest"] if account_locked else got["newest"]
     if newest is None:
         return int(get_cool_off().total_seconds())
     return max(1, math.ceil((newest + get_cool_off() - timezone.now()).total_seconds()))
 
 
-def locked(request) -> Locked:
+def locked(request, credentials=None) -> Locked:
     """The refusal: how many minutes are left, and Retry-After."""
-    seconds = seconds_left(request)
+    seconds = seconds_left(request, credentials)
     minutes = max(1, math.ceil(seconds / 60))
     message = ngettext(
         "Too many failed attempts. Please wait %(minutes)d minute and try again.",
@@ -91,8 +99,9 @@ def _credentials(channel: str, account: str = "") -> dict:
 
 def check(request, channel: str, account: str = "") -> None:
     """Raises Locked when `account` (or anything) is locked out at the request's address."""
-    if not AxesProxyHandler.is_allowed(request, _credentials(channel, account)):
-        raise locked(request)
+    credentials = _credentials(channel, account)
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        raise locked(request, credentials)
 
 
 def failed(request, channel: str, account: str = "") -> None:
@@ -101,7 +110,7 @@ def failed(request, channel: str, account: str = "") -> None:
         sender=__name__, credentials=_credentials(channel, account), request=request
     )
     if getattr(request, "axes_locked_out", False):
-        raise locked(request)
+        raise locked(request, _credentials(channel, account))
 
 
 # --- axes configuration (named in settings.py) ------------------------------------------------
@@ -141,7 +150,7 @@ def lockout_response(request, original_response=None, credentials=None):
         "registration/login.html",
         {
             "form": form,
-            "locked": locked(request).message,
+            "locked": locked(request, credentials).message,
             "next": request.POST.get("next", ""),
         },
         status=429,

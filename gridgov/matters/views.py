@@ -213,10 +213,7 @@ def act(request, code, name):
             **fields,
         )
     except ActionError as exc:
-        matter.refresh_from_db()
-        ctx = _detail_context(request.user, matter)
-        ctx["error"] = exc.message
-        return render(request, "matters/detail.html", ctx, status=exc.status)
+        return _detail_with_error(request, matter, exc, details=False)
     messages.success(request, _("Done: %(action)s.") % {"action": workflow.TRANSITIONS[name].label})
     return redirect("matters:detail", code=code)
 
@@ -291,12 +288,15 @@ def record_mediation(request, code):
     return redirect("matters:detail", code=code)
 
 
-def _detail_with_error(request, matter, exc):
+def _detail_with_error(request, matter, exc, *, details=True):
+    """The matter's page again with the refusal, and what was typed in the form (`details`:
+    each field's message too, unless the message says it already)."""
     matter.refresh_from_db()
     ctx = _detail_context(request.user, matter)
-    ctx["error"] = exc.message + "".join(  # each field's message, unless said already
+    ctx["typed"] = request.POST
+    ctx["error"] = exc.message + "".join(
         f" · {e['message']}"
         for e in exc.errors
-        if isinstance(e, dict) and e.get("message") and e["message"] not in exc.message
+        if details and isinstance(e, dict) and e.get("message") and e["message"] not in exc.message
     )
     return render(request, "matters/detail.html", ctx, status=exc.status)

@@ -20,9 +20,10 @@ class HouseholdAdmin(admin.ModelAdmin):
 class ResidentAdmin(admin.ModelAdmin):
     """Masked values only; the encrypted columns are never shown."""
 
-    list_display = ["name", "sex", "birth_date", "id_number_masked", "phone_masked", "region"]
+    list_display = ["name", "sex", "birth_year", "id_number_masked", "phone_masked", "region"]
     search_fields = ["name"]
-    exclude = ["id_number_enc", "id_number_index", "phone_enc", "phone_index"]
+    # the birth date too: it is exactly what the masked ID number hides
+    exclude = ["id_number_enc", "id_number_index", "phone_enc", "phone_index", "birth_date"]
 
 
 @admin.register(PartyMember)

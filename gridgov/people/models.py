@@ -125,6 +125,13 @@ class Resident(BaseData):
     def id_number(self) -> str:
         return crypto.decrypt(self.id_number_enc)
 
+    @property
+    def birth_year(self) -> int:
+        """What pages and the API show of the birth date: the masked ID number hides exactly
+        the eight digits of the birth date, so the whole date beside it would give the whole
+        number back without a reveal."""
+        return self.birth_date.year
+
     def phone(self) -> str:
         return crypto.decrypt(self.phone_enc)
 

@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from gridgov.accounts import roles
 from gridgov.core import crypto, files, reveal
@@ -91,11 +90,12 @@ def resident_detail(request, pk):
     return _detail(request, resident, RevealForm())
 
 
-@require_POST
 @role_required
 def resident_reveal(request, pk):
     """The whole numbers of one resident, for a reason (gridgov.core.reveal); the answer is
-    never cached."""
+    never cached. Opened without the form (e.g. after signing in again): the resident."""
+    if request.method != "POST":
+        return redirect("people:resident", pk=pk)
     resident = get_visible(
         Resident.objects.select_related("region", "household"), request.user, pk=pk
     )

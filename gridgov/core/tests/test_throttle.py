@@ -195,6 +195,9 @@ def test_a_lockout_ends_after_the_cooloff_and_refusals_do_not_prolong_it(world):
         attempt_time=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=10, seconds=5)
     )
     assert "请等待 5 分钟后再试" in attempt(PASSWORD).content.decode()
+    # ... counted from this account's own failures, not another account's newer one
+    c.post("/login/", {"username": "worker_a2", "password": "wrong"})
+    assert "请等待 5 分钟后再试" in attempt(PASSWORD).content.decode()
     AccessAttempt.objects.update(
         attempt_time=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=16)
     )

@@ -173,3 +173,16 @@ def test_photos_on_report_and_on_handling(world, settings, tmp_path):
     assert MatterPhoto.objects.filter(matter=m, event__transition="handle").count() == 1
     page = c.get(f"/matters/{m.code}/").content.decode()
     assert page.count("/photos/") >= 6  # three photos, each a link and an image
+
+
+def test_a_refused_note_for_the_reporter_comes_back_as_typed(world):
+    m = to_state(world, report(world), State.VERIFIED)
+    typed = "垃圾已清运，如有问题请拨打 13912345678"
+    page = client_for(world, "community_a").post(
+        f"/matters/{m.code}/do/close/",
+        {"version": m.version, "public_note": typed, "do": "close"},
+    )
+    assert page.status_code == 400
+    assert typed in page.content.decode()  # to be mended, not typed again
+    m.refresh_from_db()
+    assert m.state == State.VERIFIED

@@ -528,3 +528,25 @@ def test_template_formats_id_phone_and_code_columns_as_text(world):
             assert text == column.text, (kind.key, column.key)
             if column.text and column.example:
                 assert ws.cell(row=2, column=i).data_type == "s"
+
+
+def test_what_is_shown_of_a_resident_does_not_give_the_whole_id_number_back(world):
+    """The masked number hides exactly the birth date's eight digits: the page, the API and
+    the admin show the year of birth, never the date, so only a reveal gives the number."""
+    from gridgov.accounts.models import User
+
+    tashi = world.residents["tashi"]
+    hidden = tashi.id_number()[6:14]
+    date = tashi.birth_date.isoformat()
+    c = Client()
+    c.force_login(world.user("worker_a1"))
+    page = c.get(f"/people/residents/{tashi.pk}/").content.decode()
+    assert str(tashi.birth_date.year) in page
+    listed = c.get("/api/residents").content.decode()
+    one = c.get(f"/api/residents/{tashi.pk}").json()
+    assert one["birth_year"] == tashi.birth_date.year and "birth_date" not in one
+    admin = Client()
+    admin.force_login(User.objects.create_superuser("root", password="x" * 12))
+    change = admin.get(f"/admin/people/resident/{tashi.pk}/change/").content.decode()
+    for shown in (page, listed, change):
+        assert date not in shown and hidden not in shown
