@@ -326,6 +326,7 @@ def finance_desk(request):
             "error": error,
             "reconciliation": reconciliation,
             "stuck": payments.stuck_notices(request.user),
+            "is_finance": Role.COURT_FINANCE in roles.roles_of(user),  # only they act here
         },
         status=400 if error else 200,
     )

@@ -25,6 +25,7 @@ import time
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -230,13 +231,16 @@ def stuck_notices(user):
     those whose (signed) body names a payment code of a case they see."""
     from gridgov.accounts.roles import Role, holds_at_top, roles_of
 
-    from .models import EnforcementCase
+    from .models import Court, EnforcementCase
 
     qs = _stuck().order_by("received_at")
     if holds_at_top(user, Role.SYSTEM_ADMIN, Role.COURT_FINANCE):
         return qs
     if Role.COURT_FINANCE not in roles_of(user):
         return qs.none()
+    # theirs once settled: on a provider paying into one of their courts (unclaimed money),
+    # or naming a payment code of one of their cases
+    providers = PaymentProvider.objects.filter(court__in=Court.objects.visible_to(user))
     named = {}
     for pk, raw in qs.values_list("pk", "raw_body")[:500]:
         try:
@@ -248,7 +252,10 @@ def stuck_notices(user):
             code__in=set(named.values()), case__in=EnforcementCase.objects.visible_to(user)
         ).values_list("code", flat=True)
     )
-    return qs.filter(pk__in=[pk for pk, code in named.items() if code in codes])
+    return qs.filter(
+        Q(provider_name__in=providers.values("name"))
+        | Q(pk__in=[pk for pk, code in named.items() if code in codes])
+    )
 
 
 def settle_stuck(now: datetime.datetime | None = None) -> list[Answer]:

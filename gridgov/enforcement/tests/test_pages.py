@@ -156,3 +156,10 @@ def test_ids_and_dates_that_are_not_there_are_refused_not_crashed_on(world, case
             cases.move(case, "close", closure_type="withdrawn", on=bad_day, actor=officer_user)
     case.refresh_from_db()
     assert case.state == "filed"
+
+
+def test_the_finance_desk_offers_its_forms_only_to_court_finance(world, case):
+    officer = client_for(world, "court_officer").get("/enforcement/finance/").content.decode()
+    finance = client_for(world, "court_finance").get("/enforcement/finance/").content.decode()
+    for form in ('name="case"', 'name="statement"'):
+        assert form in finance and form not in officer  # the officer would only meet a 403

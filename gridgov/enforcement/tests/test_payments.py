@@ -314,3 +314,19 @@ def test_the_sweep_does_not_post_a_stored_notice_whose_signature_fails(setup):
     forged.refresh_from_db()
     assert forged.status == NoticeStatus.REJECTED and case_balance(case) == 0
     assert AuditEntry.objects.filter(action=AuditAction.PAYMENT_NOTICE_SETTLED).count() == 1
+
+
+def test_a_cut_short_notice_on_a_courts_own_account_is_listed_for_its_finance(setup, world):
+    """Money with an unknown code on a provider paying into the court's account becomes
+    that court's unclaimed money once settled: its finance sees the notice before, too."""
+    from gridgov.enforcement import unclaimed
+
+    case, secret, code = setup
+    from gridgov.enforcement.models import PaymentProvider
+
+    provider = PaymentProvider.objects.get(name="testbank")
+    unclaimed.attribute_provider(provider, case.court, actor="system:test")
+    unknown = _crashed_notice(secret, "NOSUCHCODE", 300, "CRASH-9")
+    c = Client()
+    c.force_login(world.users["court_finance"])
+    assert f'data-notice="{unknown.pk}"' in c.get("/enforcement/finance/").content.decode()
