@@ -5,11 +5,9 @@ import io
 import re
 import zlib
 
-import pytest
 from django.test import Client
 from PIL import Image, ImageCms, PngImagePlugin
 
-from gridgov.matters import public
 from gridgov.matters.models import MatterPhoto
 
 SECRETS = {
@@ -88,21 +86,6 @@ def _markers(data: bytes) -> set[bytes]:
     return markers
 
 
-@pytest.fixture
-def sign(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return public.create_sign(
-        "green-02",
-        "南山绿化工程2号保护牌",
-        world.regions["grid_a1"],
-        29.655,
-        94.365,
-        [world.categories["dumping"]],
-        world.units["bureau"],
-        actor=world.user("street_a"),
-    )
-
-
 def test_stored_photos_hold_the_picture_and_nothing_else(world, sign, tmp_path):
     sent = {"jpeg": jpeg(), "png": png(), "webp": webp()}
     for data in sent.values():  # the crafted files really carry their metadata
@@ -116,7 +99,7 @@ def test_stored_photos_hold_the_picture_and_nothing_else(world, sign, tmp_path):
         f.name = f"photo.{kind}"
         uploads.append(f)
     response = Client(REMOTE_ADDR="10.9.8.7").post(
-        "/s/green-02/",
+        "/s/green-01/",
         {"category": "dumping", "attr_size": "5", "description": "倾倒垃圾", "photos": uploads},
     )
     assert response.status_code == 302, response.content.decode()[:500]

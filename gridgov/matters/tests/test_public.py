@@ -11,21 +11,6 @@ from gridgov.matters.models import Matter, MatterPhoto, Sign, Source, State
 from gridgov.testing.world import english_client
 
 
-@pytest.fixture
-def sign(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return public.create_sign(
-        "green-01",
-        "南山绿化工程1号保护牌",
-        world.regions["grid_a1"],
-        29.655,
-        94.365,
-        [world.categories["dumping"], world.categories["fire_lane"]],
-        world.units["bureau"],
-        actor=world.user("street_a"),
-    )
-
-
 def jpeg_with_location() -> bytes:
     img = Image.new("RGB", (64, 48), "green")
     exif = Image.Exif()
