@@ -1,0 +1,103 @@
+"""The home page's panels (a small registry, after NetBox's dashboard widgets).
+
+Each app says what its users have waiting in its own ``panels.py``::
+
+    from gridgov.core import panels
+
+    @panels.register("matters.waiting", order=10)
+    def waiting(user):
+        if not roles.read_paths(user, "matter"):
+            return None
+        return panels.Panel(
+            title=_("Waiting for me"),
+            figures=[panels.Figure(_("overdue"), n, reverse("matters:worklist") + "?…", "danger")],
+            action=panels.Action(_("Report a matter"), reverse("matters:report")),
+        )
+
+A panel function takes the signed-in user and returns a ``Panel`` or ``None`` (nothing to
+show this user). The home page shows every panel that returns one, by ``order``; it imports
+no app's internals. Every figure links to the list behind it and that list shows exactly
+``count`` rows. ``panels.py`` modules are found by ``autodiscover`` the first time the home
+page is drawn (like ``admin.py``).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils.module_loading import autodiscover_modules
+
+TONES = ("", "ok", "warn", "danger")
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    count: int
+    url: str  # the list behind the figure: it shows exactly `count` rows
+    tone: str = ""  # one of TONES: how urgent a non-zero count is
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a panel's list: a matter, a case, a household due a visit."""
+
+    text: str
+    url: str
+    note: str = ""  # e.g. "overdue by 3 days", "due tomorrow"
+    tone: str = ""
+
+
+@dataclass(frozen=True)
+class Action:
+    """The role's main action, one tap from the home page."""
+
+    label: str
+    url: str
+    primary: bool = True
+
+
+@dataclass
+class Panel:
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    empty: str = ""  # what to say when figures are all zero and there are no items
+    more: Action | None = None  # "see all …" under the items
+    key: str = ""  # set by the registry
+    order: int = 100  # set by the registry
+
+
+_registry: dict[str, tuple[int, Callable]] = {}
+_discovered = False
+
+
+def register(key: str, order: int = 100):
+    """Register ``fn(user) -> Panel | None`` under a unique key; lower orders come first."""
+
+    def decorate(fn):
+        if key in _registry and _registry[key][1] is not fn:
+            raise ValueError(f"home panel {key!r} is already registered")
+        _registry[key] = (order, fn)
+        return fn
+
+    return decorate
+
+
+def autodiscover() -> None:
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("panels")
+        _discovered = True
+
+
+def panels_for(user) -> list[Panel]:
+    """The panels this user's home page shows, in order."""
+    autodiscover()
+    shown = []
+    for key, (order, fn) in sorted(_registry.items(), key=lambda kv: (kv[1][0], kv[0])):
+        panel = fn(user)
+        if panel is not None:
+            panel.key, panel.order = key, order
+            shown.append(panel)
+    return shown
