@@ -70,3 +70,14 @@ class FilterForm(forms.Form):
     )
     category = forms.CharField(required=False, label=_("category"), max_length=32)
     grid = forms.CharField(required=False, label=_("grid code"), max_length=24)
+    # filters the home page's figures link to (each figure counts exactly these rows)
+    due = forms.ChoiceField(
+        required=False,
+        label=_("deadline"),
+        choices=[("", _("any")), ("week", _("due within a week"))],
+    )
+    new = forms.ChoiceField(
+        required=False,
+        label=_("reported"),
+        choices=[("", _("any time")), ("today", _("today"))],
+    )

@@ -1,6 +1,9 @@
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,7 +17,7 @@ from gridgov.regions.models import Region
 
 from . import actions, workflow
 from .forms import FilterForm, ReportForm
-from .models import Category, Matter, Priority, Source, State
+from .models import RUNNING_STATES, Category, Matter, Priority, Source, State
 
 
 def _can_read(user):
@@ -40,6 +43,16 @@ def worklist_queryset(user, data: dict):
     if data.get("grid"):
         path = Region.objects.filter(code=data["grid"]).values_list("path", flat=True).first()
         qs = qs.under(path) if path else qs.none()
+    if data.get("due") == "week":  # still running and not yet late, but within seven days
+        now = timezone.now()
+        qs = qs.filter(
+            state__in=RUNNING_STATES, deadline__gte=now, deadline__lt=now + datetime.timedelta(7)
+        )
+    if data.get("new") == "today":
+        start = timezone.make_aware(
+            datetime.datetime.combine(timezone.localdate(), datetime.time.min)
+        )
+        qs = qs.filter(created_at__gte=start)
     return qs.select_related("category", "region", "handling_unit").worklist_order()
 
 
