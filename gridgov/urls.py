@@ -18,6 +18,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("inbox/", notification_views.inbox, name="inbox"),
     path("inbox/read/", notification_views.read_all, name="inbox_read"),
+    path("inbox/<int:pk>/", notification_views.open_notice, name="inbox_open"),
     path("regions/", include("gridgov.regions.urls")),
     path("people/", include("gridgov.people.urls")),
     path("matters/", include("gridgov.matters.urls")),

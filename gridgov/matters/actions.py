@@ -19,7 +19,7 @@ from gridgov.core.models import AuditAction, bump_counter
 from gridgov.regions.locator import get_locator
 from gridgov.regions.models import Level, Region
 
-from . import photos
+from . import photos, workflow
 from .models import Category, FieldType, Matter, MatterEvent, Priority, Source, State
 
 PLACE_LEVELS = {Level.GRID, Level.COMPOUND, Level.BUILDING}
@@ -188,6 +188,7 @@ def report_matter(data: MatterInput, *, actor) -> Matter:
             note=matter.description[:2000],
         )
         photos.attach(matter, cleaned_photos, event)
+        workflow.handoff(matter, "report", actor=actor, note=matter.description)
         audit.record(
             AuditAction.MATTER_REPORTED,
             actor=actor,

@@ -20,16 +20,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.accounts.roles import Role
 from gridgov.core import audit
 from gridgov.core.actions import check_write, is_user
 from gridgov.core.errors import Conflict, Invalid
 from gridgov.core.models import AuditAction
-from gridgov.notifications import actions as notifications
-from gridgov.notifications.models import Kind
 from gridgov.regions.models import Level, Region
 
-from . import calendar
+from . import calendar, workflow
 from .models import (
     MEETING_TIERS,
     RUNNING_STATES,
@@ -104,14 +101,7 @@ def _escalate(matter: Matter, target: int, now) -> bool:
             actor_label="system:sweep",
             data={"from_tier": matter.tier, "to_tier": target},
         )
-        if target == Tier.COMMUNITY:
-            users = notifications.staff_over(matter.region_path, (Role.COMMUNITY_STAFF,))
-            if matter.handling_unit_id:
-                users += notifications.unit_handlers(matter.handling_unit_id, matter.region_path)
-            notifications.notify(users, Kind.OVERDUE, matter, "", sms=True)
-        else:
-            users = notifications.staff_over(matter.region_path, (Role.STREET_STAFF,))
-            notifications.notify(users, Kind.ESCALATED, matter, Tier(target).label, sms=True)
+        workflow.handoff(matter, "escalate", actor="system:sweep", tier=target)
         audit.record(
             AuditAction.MATTER_ESCALATED,
             actor="system:sweep",
@@ -222,14 +212,9 @@ def resolve_item(item: MeetingItem, *, units, new_deadline: datetime.date, note:
             note=item.note,
             data=data,
         )
-        for unit in units:
-            notifications.notify(
-                notifications.unit_handlers(unit.pk, matter.region_path),
-                Kind.DISPATCHED,
-                matter,
-                item.note,
-                sms=True,
-            )
+        workflow.handoff(
+            matter, "meeting", actor=actor, note=item.note, unit_ids=[u.pk for u in units]
+        )
         audit.record(
             AuditAction.MEETING_RESOLVED,
             actor=actor,

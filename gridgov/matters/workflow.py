@@ -260,20 +260,110 @@ def _public_note(t: Transition, matter: Matter, raw) -> str:
     return text
 
 
-def _notify(name: str, matter: Matter, changes: dict, note: str, actor) -> None:
+def _checkers_of(matter: Matter) -> list:
+    """Who is asked to verify a handled matter: the grid workers of its grid and the
+    community's staff (the street's where the community has none)."""
+    from gridgov.accounts.models import RoleAssignment
+
+    above = roles.ancestor_paths(matter.region_path)
+    workers = [
+        a.user
+        for a in RoleAssignment.objects.filter(
+            role=R.GRID_WORKER, region__path__in=above, user__is_active=True
+        ).select_related("user")
+    ]
+    return workers + roles.nearest_holders(matter.region_path, {R.COMMUNITY_STAFF, R.STREET_STAFF})
+
+
+def _outcome_text(matter: Matter, note: str) -> str:
+    state = State(matter.state).label
+    return f"{state}: {note}" if note else str(state)
+
+
+def _tell_public_reporter(matter: Matter) -> None:
+    """A public reporter who left a phone gets the outcome by SMS, in the public's language
+    (Chinese), saying no more than their receipt page does."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from gridgov.core import crypto
+    from gridgov.notifications import actions as notifications
+
+    from . import public
+
+    contact = crypto.decrypt(matter.contact_enc) if matter.contact_enc else ""
+    if not contact:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        view = public.public_view(matter)
+        text = _("Your report %(receipt)s: %(status)s") % {
+            "receipt": matter.receipt,
+            "status": view.status,
+        }
+        if view.note:
+            text += " " + view.note
+        base = getattr(settings, "GRIDGOV_PUBLIC_URL", "")
+        if base:
+            text += " " + base.rstrip("/") + f"/s/r/{matter.receipt}/"
+    notifications.text_phone(contact, text)
+
+
+def handoff(
+    matter: Matter, name: str, *, actor, note: str = "", unit_ids=(), tier: int | None = None
+) -> None:
+    """Tells whoever must act next after step `name` (the matter already moved), and marks
+    done the notices that asked for the step before. The one place that decides who is told
+    what about a matter (docs/matters.md); called inside the step's transaction by
+    `transition`, `report_matter` and the escalation ladder. `unit_ids`: the units a
+    dispatch or a meeting resolution gave the matter to; `tier`: where an escalation took it."""
     from gridgov.notifications import actions as notifications
     from gridgov.notifications.models import Kind
 
-    if name == "dispatch":
-        unit = changes["handling_unit_id"]
-        users = notifications.unit_handlers(unit, matter.region_path)
-        notifications.notify(users, Kind.DISPATCHED, matter, note, sms=True)
+    from .models import Tier
+
+    me = actor if is_user(actor) else None
+    matter = Matter.objects.select_related("category", "reporter", "handler").get(pk=matter.pk)
+    if name == "report":
+        staff = roles.nearest_holders(matter.region_path, {R.COMMUNITY_STAFF, R.STREET_STAFF})
+        notifications.notify(staff, Kind.REPORTED, matter, note[:120], exclude=me)
+        return
+    if name == "escalate":  # the state stays: the notices of the step before still wait
+        if tier == Tier.COMMUNITY:
+            users = notifications.staff_over(matter.region_path, (R.COMMUNITY_STAFF,))
+            if matter.handling_unit_id:
+                users += notifications.unit_handlers(matter.handling_unit_id, matter.region_path)
+            notifications.notify(users, Kind.OVERDUE, matter, "", sms=True)
+        else:
+            users = notifications.staff_over(matter.region_path, (R.STREET_STAFF,))
+            notifications.notify(users, Kind.ESCALATED, matter, str(Tier(tier).label), sms=True)
+        return
+    if name == "approve_extension":
+        notifications.settle(matter, {Kind.EXTENSION})
+        return
+    if name == "request_extension":
+        staff = notifications.staff_over(matter.region_path)
+        notifications.notify(staff, Kind.EXTENSION, matter, note, exclude=me)
+        return
+    notifications.settle(matter)
+    if name in ("dispatch", "meeting"):
+        for unit_id in unit_ids:
+            users = notifications.unit_handlers(unit_id, matter.region_path)
+            notifications.notify(users, Kind.DISPATCHED, matter, note, sms=True, exclude=me)
+    elif name == "handle":
+        users = [u for u in _checkers_of(matter) if u.pk != matter.handler_id]
+        notifications.notify(users, Kind.TO_VERIFY, matter, note, exclude=me)
     elif name == "rework" and matter.handler_id:
-        notifications.notify([matter.handler], Kind.REWORK, matter, note, sms=True)
-    elif name == "request_extension":
-        notifications.notify(
-            notifications.staff_over(matter.region_path), Kind.EXTENSION, matter, note
-        )
+        notifications.notify([matter.handler], Kind.REWORK, matter, note, sms=True, exclude=me)
+    elif name == "verify":
+        staff = roles.nearest_holders(matter.region_path, {R.COMMUNITY_STAFF, R.STREET_STAFF})
+        notifications.notify(staff, Kind.TO_CLOSE, matter, note, exclude=me)
+    elif name in ("close", "reject", "merge"):
+        if matter.reporter_id:
+            notifications.notify(
+                [matter.reporter], Kind.OUTCOME, matter, _outcome_text(matter, note), exclude=me
+            )
+        else:
+            _tell_public_reporter(matter)
 
 
 def transition(matter: Matter, name: str, *, actor, version: int | None = None, **fields):
@@ -370,7 +460,13 @@ def transition(matter: Matter, name: str, *, actor, version: int | None = None, 
             data=data,
         )
         photos.attach(matter, cleaned_photos, event)
-        _notify(name, matter, changes, note, actor)
+        handoff(
+            matter,
+            name,
+            actor=actor,
+            note=public_note or note,
+            unit_ids=[changes["handling_unit_id"]] if name == "dispatch" else (),
+        )
         audit.record(
             AuditAction.MATTER_TRANSITION,
             actor=actor,

@@ -1,7 +1,12 @@
-"""Notifying people about matters: an inbox row each, written with the change that
-caused it; SMS (for those with a phone on record) after the transaction commits."""
+"""Notifying people: an inbox row each, written with the change that caused it; SMS (for
+those with a phone on record) after the transaction commits.
+
+Who is told what about a matter is decided in one place, gridgov.matters.workflow.handoff;
+this module only writes, settles and reads notices."""
 
 from __future__ import annotations
+
+import re
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,13 +14,20 @@ from django.utils import timezone
 from gridgov.accounts.models import RoleAssignment
 from gridgov.accounts.roles import Role, ancestor_paths
 
-from .models import Notification
+from .models import ACT_KINDS, Notification
 from .sms import gateway
 
+# what a public reporter's contact must look like to get an SMS (an e-mail address gets none)
+PHONE = re.compile(r"^\+?\d[\d -]{6,18}\d$")
 
-def notify(users, kind: str, matter, text: str, *, sms: bool = False, link: str = "") -> int:
-    """Tells `users` (once each) about `matter`, or about the page at `link`."""
-    users = {u.pk: u for u in users if u is not None}.values()
+
+def notify(
+    users, kind: str, matter, text: str, *, sms: bool = False, link: str = "", exclude=None
+) -> int:
+    """Tells `users` (once each, never `exclude`, the one who acted) about `matter`, or
+    about the page at `link`."""
+    skip = getattr(exclude, "pk", None)
+    users = {u.pk: u for u in users if u is not None and u.pk != skip}.values()
     Notification.objects.bulk_create(
         [
             Notification(user=u, kind=kind, matter=matter, text=text[:300], link=link[:200])
@@ -26,6 +38,24 @@ def notify(users, kind: str, matter, text: str, *, sms: bool = False, link: str 
     if phones:
         transaction.on_commit(lambda: [gateway().send(p, text) for p in phones])
     return len(users)
+
+
+def text_phone(phone: str, text: str) -> bool:
+    """Sends `text` by SMS to a phone left by a member of the public, after the commit.
+    False (nothing sent) when `phone` does not look like one."""
+    phone = (phone or "").strip()
+    if not PHONE.match(phone):
+        return False
+    transaction.on_commit(lambda: gateway().send(phone, text))
+    return True
+
+
+def settle(matter, kinds=ACT_KINDS) -> int:
+    """Marks done every notice of `kinds` about `matter` still waiting: the matter moved on,
+    so what they asked for is done or no longer asked (whoever did it)."""
+    return Notification.objects.filter(
+        matter=matter, kind__in=list(kinds), done_at__isnull=True
+    ).update(done_at=timezone.now())
 
 
 def unit_handlers(unit_id: int, region_path: str):
@@ -58,3 +88,8 @@ def mark_read(user, ids=None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+def unread_count(user) -> int:
+    """What the badge shows: the user's notices neither read nor done."""
+    return Notification.objects.filter(user=user).waiting().count()
