@@ -8,10 +8,9 @@ from gridgov.enforcement import public_views as enforcement_public
 from gridgov.enforcement import views as enforcement_views
 from gridgov.matters import public_views
 from gridgov.notifications import views as notification_views
-from gridgov.regions import views as region_views
 
 urlpatterns = [
-    path("", region_views.home, name="home"),
+    path("", core_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", core_views.audit_list, name="audit"),

@@ -64,8 +64,21 @@ class Panel:
     actions: list[Action] = field(default_factory=list)
     empty: str = ""  # what to say when figures are all zero and there are no items
     more: Action | None = None  # "see all …" under the items
+    # a panel that needs more than figures and items (a table) names its own partial
+    # template, drawn with `panel` in its context; `data` is for that template
+    template: str = ""
+    data: dict = field(default_factory=dict)
     key: str = ""  # set by the registry
     order: int = 100  # set by the registry
+
+    @property
+    def dom_id(self) -> str:
+        return "panel-" + self.key.replace(".", "-")
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to count and nothing listed: the page says `empty` instead of zeros."""
+        return not self.items and not self.template and not any(f.count for f in self.figures)
 
 
 _registry: dict[str, tuple[int, Callable]] = {}

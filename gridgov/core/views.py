@@ -5,14 +5,35 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from gridgov.accounts import roles
 from gridgov.core.scoping import under
 
+from . import panels
 from .models import AuditAction, AuditEntry
+
+
+def home(request):
+    """The home page: what is waiting for the user, as the panels the apps register
+    (gridgov.core.panels); it knows no app's internals."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    from gridgov.accounts.models import RoleAssignment
+
+    assignments = list(
+        RoleAssignment.objects.filter(user=request.user).select_related("region", "unit")
+    )
+    return render(
+        request,
+        "core/home.html",
+        {
+            "assignments": assignments,
+            "panels": panels.panels_for(request.user) if assignments else [],
+        },
+    )
 
 
 @csrf_exempt

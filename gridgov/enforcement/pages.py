@@ -56,23 +56,58 @@ def _reader(user):
         raise PermissionDenied(_("Your role does not work on enforcement cases."))
 
 
-@role_required
-def case_list(request):
-    _reader(request.user)
-    qs = (
-        EnforcementCase.objects.visible_to(request.user)
-        .select_related("court")
-        .prefetch_related("suspensions", "extensions")  # days left, no query per case
-        .order_by("-filed_on", "-id")
-    )
-    state = request.GET.get("state", "")
-    if state in CaseState.values:
-        qs = qs.filter(state=state)
-    q = request.GET.get("q", "").strip()
+# the filters the home page's figures link to: (value, label) for the case list
+DUE_SOON = "soon"
+EXTENSIONS_WAITING = "waiting"
+
+
+def listed_cases(user, *, state: str = "", due: str = "", extensions: str = "", q: str = ""):
+    """The case list's rows for its filters (a queryset, or a list by days left when `due`
+    asks for the cases at or near their limit); the home page counts the same rows."""
+    qs = EnforcementCase.objects.visible_to(user)
     if q and len(q) == 18 and q[:17].isascii() and q[:17].isdigit():
         qs = parties.cases_of(qs, q)  # exact ID number or credit code, by blind index
     elif q:
         qs = qs.filter(cases.number_q(q, "number__contains") | Q(parties__name=q)).distinct()
+    if state == "open":
+        qs = qs.exclude(state=CaseState.CLOSED)
+    elif state in CaseState.values:
+        qs = qs.filter(state=state)
+    if extensions == EXTENSIONS_WAITING:
+        qs = qs.filter(pk__in=extensions_to_approve(user).values("case_id"))
+    if due == DUE_SOON:
+        return [c for c in open_cases_by_days_left(user, qs) if c.days_left <= SOON_DAYS]
+    return qs
+
+
+def extensions_to_approve(user):
+    """Extensions of the user's cases waiting for an officer who neither asked for them nor
+    runs the case (the four-eyes rule of cases.approve_extension)."""
+    if Role.COURT_OFFICER not in roles.roles_of(user):
+        return CaseExtension.objects.none()
+    return (
+        CaseExtension.objects.filter(
+            case__in=EnforcementCase.objects.visible_to(user), approved_at__isnull=True
+        )
+        .exclude(requested_by=user)
+        .exclude(case__officer=user)
+    )
+
+
+@role_required
+def case_list(request):
+    _reader(request.user)
+    state = request.GET.get("state", "")
+    due = request.GET.get("due", "")
+    extensions = request.GET.get("extensions", "")
+    q = request.GET.get("q", "").strip()
+    qs = listed_cases(request.user, state=state, due=due, extensions=extensions, q=q)
+    if not isinstance(qs, list):
+        qs = (
+            qs.select_related("court")
+            .prefetch_related("suspensions", "extensions")  # days left, no query per case
+            .order_by("-filed_on", "-id")
+        )
     page = paginate(request, qs)
     money = ledger.case_balances([c.pk for c in page])
     today = timezone.localdate()
@@ -84,8 +119,10 @@ def case_list(request):
         "enforcement/case_list.html",
         {
             "page": page,
-            "states": CaseState.choices,
+            "states": [("open", _("open (not closed)")), *CaseState.choices],
             "state": state,
+            "due": due if due == DUE_SOON else "",
+            "extensions": extensions if extensions == EXTENSIONS_WAITING else "",
             "q": q,
             "can_file": Role.COURT_OFFICER in roles.roles_of(request.user),
         },
@@ -419,11 +456,12 @@ def _date(raw: str) -> datetime.date:
 SOON_DAYS = 15
 
 
-def open_cases_by_days_left(user):
-    """The user's open cases with their days left, fewest first (suspensions prefetched)."""
+def open_cases_by_days_left(user, qs=None):
+    """The user's open cases (of `qs`) with their days left, fewest first (suspensions
+    prefetched)."""
     today = timezone.localdate()
     rows = (
-        EnforcementCase.objects.visible_to(user)
+        (EnforcementCase.objects.visible_to(user) if qs is None else qs)
         .exclude(state=CaseState.CLOSED)
         .select_related("court")
         .prefetch_related("suspensions", "extensions")
@@ -433,42 +471,3 @@ def open_cases_by_days_left(user):
         c.days_left = cases.days_left(c, today)
         out.append(c)
     return sorted(out, key=lambda c: (c.days_left, c.pk))
-
-
-def home_summary(user) -> dict | None:
-    """What a court officer or court finance sees first on the home page."""
-    if not roles.read_paths(user, "enforcement"):
-        return None
-    user_roles = roles.roles_of(user)
-    visible = EnforcementCase.objects.visible_to(user)
-    summary = {"stats": [], "due": [], "extensions": []}
-    if Role.COURT_OFFICER in user_roles or Role.LEADER in user_roles:
-        open_cases = open_cases_by_days_left(user)
-        due = [c for c in open_cases if c.days_left <= SOON_DAYS]
-        summary["stats"] += [
-            (_("open enforcement cases"), len(open_cases), "enforcement:cases"),
-            (_("cases at or past their limit"), len(due), "enforcement:cases"),
-        ]
-        summary["due"] = due[:10]
-    if Role.COURT_OFFICER in user_roles:
-        summary["extensions"] = [
-            e
-            for e in CaseExtension.objects.filter(case__in=visible, approved_at__isnull=True)
-            .select_related("case", "requested_by")
-            .order_by("requested_on", "id")[:20]
-            if user.pk not in (e.requested_by_id, e.case.officer_id)
-        ]
-    if Role.COURT_FINANCE in user_roles:
-        summary["stats"] += [
-            (
-                _("payouts to approve"),
-                Payout.objects.filter(case__in=visible, state=PayoutState.REQUESTED).count(),
-                "enforcement:finance",
-            ),
-            (
-                _("overdue payouts"),
-                payouts.overdue(timezone.localdate()).filter(case__in=visible).count(),
-                "enforcement:finance",
-            ),
-        ]
-    return summary

@@ -1,11 +1,9 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.db.models.functions import Substr
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from gridgov.accounts import roles
-from gridgov.accounts.models import RoleAssignment
 from gridgov.core import files
 from gridgov.core.scoping import get_visible, under
 from gridgov.core.views import history_context, role_required
@@ -106,6 +104,10 @@ def coverage(request):
     grids = Grid.objects.visible_to(request.user)
     if not roles.read_paths(request.user, "staffing"):
         grids = grids.none()
+    place = request.GET.get("region", "")
+    if place:  # the grids of one place (the home page's breakdown links here)
+        path = Region.objects.filter(code=place).values_list("path", flat=True).first()
+        grids = grids.under(path) if path else grids.none()
     rows = staffing_for(grids)
     gaps = [r for r in rows if r.missing]
     rows = gaps + [r for r in rows if not r.missing]  # what needs doing first
@@ -143,96 +145,8 @@ def coverage(request):
         request,
         "regions/coverage.html",
         {
-            "rows": rows,
+            "rows": gaps if request.GET.get("missing") == "1" else rows,
             "gaps": gaps,
-        },
-    )
-
-
-def _breakdown(user, node: Region, grids) -> list[dict]:
-    """One row per child of `node`: grids, residents and grids missing a role, in scope."""
-    children = list(
-        Region.objects.visible_to(user)
-        .under(node.path)
-        .filter(depth=node.depth + 1)
-        .order_by("code")
-    )
-    if not children or node.level not in (
-        Level.CITY,
-        Level.DISTRICT,
-        Level.STREET,
-        Level.COMMUNITY,
-    ):
-        return []
-    n = len(children[0].path)
-    residents = {}
-    if roles.read_paths(user, "base_data"):
-        residents = dict(
-            Resident.objects.visible_to(user)
-            .under(node.path)
-            .annotate(child=Substr("region_path", 1, n))
-            .values("child")
-            .annotate(c=Count("pk"))
-            .values_list("child", "c")
-        )
-    staffing = staffing_for(grids.under(node.path)) if roles.read_paths(user, "staffing") else []
-    grid_paths = list(grids.under(node.path).values_list("region_path", flat=True))
-    rows = []
-    for child in children:
-        mine = [s for s in staffing if s.grid.region_path.startswith(child.path)]
-        rows.append(
-            {
-                "region": child,
-                "grids": sum(1 for p in grid_paths if p.startswith(child.path)),
-                "residents": residents.get(child.path),
-                "gaps": sum(1 for s in mine if s.missing) if staffing else None,
-            }
-        )
-    return rows
-
-
-def home(request):
-    """The home page: the user's roles and places, what is in their scope, and for those
-    responsible for a street or more, the same figures for each place below."""
-    if not request.user.is_authenticated:
-        return redirect("login")
-    user = request.user
-    assignments = list(RoleAssignment.objects.filter(user=user).select_related("region", "unit"))
-    stats = []
-    grids = Grid.objects.visible_to(user)
-    if roles.read_paths(user, "grid"):
-        stats.append((_("grids"), grids.count(), "regions:tree"))
-    if roles.read_paths(user, "base_data"):
-        stats += [
-            (_("residents"), Resident.objects.visible_to(user).count(), "people:residents"),
-            (_("households"), Household.objects.visible_to(user).count(), None),
-            (_("units"), Unit.objects.visible_to(user).count(), None),
-        ]
-    if roles.read_paths(user, "staffing"):
-        gaps = sum(1 for s in staffing_for(grids) if s.missing)
-        stats.append((_("grids missing a role"), gaps, "regions:coverage"))
-    wide = [
-        a
-        for a in assignments
-        if a.region.level in (Level.CITY, Level.DISTRICT, Level.STREET, Level.COMMUNITY)
-    ]
-    breakdown = _breakdown(user, wide[0].region, grids) if wide else []
-    from gridgov.enforcement.pages import home_summary
-
-    enforcement = home_summary(user)
-    if enforcement:
-        stats = enforcement["stats"] + stats
-    return render(
-        request,
-        "core/home.html",
-        {
-            "assignments": assignments,
-            "stats": stats,
-            "my_grids": [a.region for a in assignments if a.region.level == Level.GRID],
-            "has_role": bool(assignments),
-            "can_record": bool(roles.write_paths(user, "base_data")),
-            "breakdown": breakdown,
-            "breakdown_of": wide[0].region if wide else None,
-            "enforcement": enforcement,
+            "total": len(rows),
         },
     )

@@ -129,14 +129,14 @@ def test_home_page_shows_what_the_court_must_do(world, court, case):  # noqa: F8
     cases.request_extension(fresh, 10, "评估中", actor=world.user("court_officer"))
     officer = client_for(world, "court_officer")
     home = officer.get("/").content.decode()
-    assert 'id="due-cases"' in home and case.number in home  # its limit passed in September
-    assert fresh.number not in home.split('id="due-cases"')[1].split("</section>")[0]
-    assert 'id="extensions-to-approve"' not in home  # they asked for it themselves
+    panel = home.split('id="panel-enforcement-cases"')[1].split("</section>")[0]
+    assert case.number in panel  # its limit passed in September
+    assert fresh.number not in panel  # months left, and the extension is their own
     colleague = Client()
     colleague.force_login(officer_at(world, "officer3", "district"))
     assert "评估中" in colleague.get("/").content.decode()
     worker = client_for(world, "worker_a1").get("/").content.decode()
-    assert 'id="due-cases"' not in worker
+    assert 'id="panel-enforcement-cases"' not in worker
 
 
 def test_ids_and_dates_that_are_not_there_are_refused_not_crashed_on(world, case):
