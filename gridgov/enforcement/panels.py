@@ -11,6 +11,7 @@ from gridgov.core import panels
 
 from . import payouts
 from .models import EnforcementCase, Payout, PayoutState
+from .money import format_yuan
 from .pages import DUE_SOON, EXTENSIONS_WAITING, extensions_to_approve, listed_cases
 
 
@@ -98,6 +99,22 @@ def finance_panel(user):
         return None
     visible = EnforcementCase.objects.visible_to(user)
     desk = reverse("enforcement:finance")
+    today = timezone.localdate()
+    waiting = (
+        Payout.objects.filter(case__in=visible, state=PayoutState.REQUESTED)
+        .select_related("case", "payee")
+        .order_by("due_on", "id")[:5]
+    )
+    items = [
+        panels.Item(
+            _("%(case)s · %(amount)s yuan → %(payee)s")
+            % {"case": p.case.number, "amount": format_yuan(p.amount_fen), "payee": p.payee},
+            reverse("enforcement:case", args=[p.case.pk]),
+            _("due by %(day)s") % {"day": p.due_on.isoformat()},
+            "danger" if p.due_on < today else "warn",
+        )
+        for p in waiting
+    ]
     return panels.Panel(
         title=_("Finance desk"),
         figures=[
@@ -109,11 +126,12 @@ def finance_panel(user):
             ),
             panels.Figure(
                 _("overdue payouts"),
-                payouts.overdue(timezone.localdate()).filter(case__in=visible).count(),
+                payouts.overdue(today).filter(case__in=visible).count(),
                 desk + "#overdue-payouts",
                 "danger",
             ),
         ],
+        items=items,
         actions=[panels.Action(_("Open the finance desk"), desk)],
         empty=_("No payout waits for you. Payouts asked for by officers appear here."),
     )

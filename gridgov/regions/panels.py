@@ -60,6 +60,14 @@ def places(user):
     if held == {Role.VOLUNTEER}:
         # nothing is assigned to volunteers yet: say so, and what will come here
         panel.title = _("Volunteering")
+        panel.items = []
+        panel.actions = [
+            panels.Action(
+                _("My community: %(place)s") % {"place": mine[0].region.name},
+                reverse("regions:detail", args=[mine[0].region.code]),
+            ),
+            *actions,
+        ]
         panel.empty = _(
             "Nothing is waiting for you yet. When your community asks for volunteers or "
             "residents post small wishes, they appear here. Meanwhile you can look at your "

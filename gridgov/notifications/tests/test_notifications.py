@@ -121,6 +121,6 @@ def test_a_public_reporter_hears_the_outcome_by_sms_and_on_the_receipt(
     assert [s["to"] for s in sms] == ["13912345678"]  # an e-mail address gets no SMS
     assert by_phone.receipt in sms[0]["text"] and "现场未发现垃圾" in sms[0]["text"]
     assert "不属实" not in sms[0]["text"]  # the internal reason stays inside
-    assert "不予立案" in sms[0]["text"]  # in Chinese
+    assert "不予立案" in sms[0]["text"] and "回执码" in sms[0]["text"]  # in Chinese
     receipt_page = Client().get(f"/s/r/{by_phone.receipt}/").content.decode()
     assert "现场未发现垃圾" in receipt_page
