@@ -125,7 +125,7 @@ def work(user):
     else:
         empty = _("Nothing is waiting for you. New reports and matters passed to you appear here.")
     return panels.Panel(
-        title=_("Matters waiting for me") if first or not held & {R.LEADER} else _("Matters"),
+        title=_("Matters waiting for me") if keys & {"mine", "handled"} else _("Matters"),
         figures=figures,
         items=[_item(m, now) for m in first],
         actions=actions,
