@@ -155,9 +155,12 @@ def place(request):
         status = 400
     else:
         default = default_place(request.user, places)
+        asked = request.GET.get("place", "")  # "report here" from a grid's or building's page
+        if not any(p.code == asked for p in places):
+            asked = ""
         form = PlaceForm(
             initial={
-                "place": draft.get("place") or (default.code if default else ""),
+                "place": asked or draft.get("place") or (default.code if default else ""),
                 "lat": draft.get("lat"),
                 "lon": draft.get("lon"),
                 "address": draft.get("address", ""),

@@ -180,6 +180,11 @@ def test_the_place_defaults_to_the_reporters_own_grid_or_building(world):
     assert f'<option value="{A1}" selected>' in body
     assert f'<option value="{BUILDING_A1}">' in body  # buildings of the grid, to choose
     assert A2 not in body  # not the neighbouring grid
+    asked = page(signed_in(world).get(NEW, {"place": BUILDING_A1}))  # "report here"
+    assert f'<option value="{BUILDING_A1}" selected>' in asked
+    elsewhere = page(signed_in(world).get(NEW, {"place": A2}))  # not theirs: the default
+    assert f'<option value="{A1}" selected>' in elsewhere
+    assert f'<option value="{A2}"' not in elsewhere
     liaison = page(signed_in(world, "liaison_a1").get(NEW))
     assert f'<option value="{BUILDING_A1}" selected>' in liaison
     # staff over several grids choose; nothing is chosen for them
