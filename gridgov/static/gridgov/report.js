@@ -34,6 +34,10 @@ document.addEventListener("DOMContentLoaded", function () {
         if (data.in_scope) {
           chooseGrid(data.grid.code);
           if (then) then();
+        } else {
+          // a point that cannot be used is dropped: "continue" then takes the list's place
+          lat.value = "";
+          lon.value = "";
         }
       })
       .catch(function () { say(form.dataset.noLocation, "field-error"); });
