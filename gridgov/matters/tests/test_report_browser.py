@@ -20,7 +20,10 @@ from shapely.geometry import shape
 from gridgov.accounts.models import RoleAssignment
 a = RoleAssignment.objects.select_related("region").get(user__username="worker", role="grid_worker")
 p = shape(a.region.grid.polygon).representative_point()
-print(p.y, p.x, a.region.name)
+from gridgov.regions.models import Grid
+other = Grid.objects.exclude(region=a.region).first()
+q = shape(other.polygon).representative_point()
+print(p.y, p.x, q.y, q.x, a.region.name)
 """
 
 
@@ -44,8 +47,8 @@ def shot(page, name):
 @pytest.fixture(scope="module")
 def worker_point(live_demo):
     out = live_demo.manage("shell", "-c", POINT_IN_WORKERS_GRID).strip().splitlines()[-1]
-    lat, lon, grid = out.split(maxsplit=2)
-    return float(lat), float(lon), grid.strip()
+    lat, lon, other_lat, other_lon, grid = out.split(maxsplit=4)
+    return float(lat), float(lon), grid.strip(), (float(other_lat), float(other_lon))
 
 
 def test_a_grid_worker_reports_with_a_photo_and_their_location_in_five_taps(
@@ -54,7 +57,7 @@ def test_a_grid_worker_reports_with_a_photo_and_their_location_in_five_taps(
     worker_point,
     tmp_path,
 ):
-    lat, lon, grid = worker_point
+    lat, lon, grid, _elsewhere = worker_point
     context = browser.new_context(
         viewport={"width": 375, "height": 740},
         locale="zh-CN",
@@ -123,7 +126,7 @@ def test_without_location_the_worker_reports_from_their_own_grid(
 ):
     """Location refused (no permission): the step says so and the worker's own grid,
     chosen already, takes the report; an error on the way loses nothing."""
-    _lat, _lon, grid = worker_point
+    _lat, _lon, grid, _elsewhere = worker_point
     context = browser.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN")
     page = context.new_page()
     login(page, live_demo.url, "worker")
@@ -142,4 +145,27 @@ def test_without_location_the_worker_reports_from_their_own_grid(
     expect(page.locator(".summary-list")).to_contain_text(grid)
     page.set_viewport_size({"width": 1280, "height": 900})
     shot(page, "4-check-1280")
+    context.close()
+
+
+def test_a_location_outside_the_workers_grids_is_said_and_not_used(
+    browser,  # noqa: F811
+    live_demo,
+    worker_point,
+):
+    _lat, _lon, grid, (lat, lon) = worker_point
+    context = browser.new_context(
+        viewport={"width": 375, "height": 740},
+        locale="zh-CN",
+        geolocation={"latitude": lat, "longitude": lon},
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    login(page, live_demo.url, "worker")
+    page.goto(live_demo.url + reverse("matters:report"))
+    page.get_by_role("button", name="使用我的位置").click()
+    expect(page.locator("[data-locate-status]")).to_have_text("该位置不在您的网格内。")
+    shot(page, "1-place-elsewhere")
+    page.get_by_role("button", name="继续").click()  # their own grid, chosen already
+    expect(page.locator(".report-recap")).to_contain_text(grid)
     context.close()
