@@ -110,6 +110,9 @@ def category_label(spec: dict) -> str:
     return spec.get("label") or spec["code"]
 
 
+TYPED_MAX = 6000  # characters of a field kept in a draft
+
+
 class PhotoInput(forms.FileInput):
     allow_multiple_selected = True
 
@@ -191,14 +194,15 @@ class ReportForm(forms.Form):
         return out
 
     def typed(self) -> dict:
-        """What was typed, valid or not, to keep in the draft."""
-        out = {"description": self.data.get("description", "")}
+        """What was typed, valid or not, to keep in the draft (cut to a little over what
+        the fields take: the session is no place for a pasted book)."""
+        out = {"description": self.data.get("description", "")[:TYPED_MAX]}
         if self.data.get("priority", "") in {str(v) for v in Priority.values}:
             out["priority"] = int(self.data["priority"])
         out["attributes"] = {
-            code: self.data.getlist(name)
+            code: [v[:TYPED_MAX] for v in self.data.getlist(name)[:50]]
             if isinstance(self.fields[name], forms.MultipleChoiceField)
-            else self.data.get(name, "")
+            else self.data.get(name, "")[:TYPED_MAX]
             for code, name in self.extra
         }
         return out
