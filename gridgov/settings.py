@@ -212,6 +212,9 @@ GRIDGOV_PUBLIC_URL = os.environ.get("GRIDGOV_PUBLIC_URL", "")
 # Public submissions allowed per hour from one client address, and at one sign.
 GRIDGOV_PUBLIC_PER_ADDRESS = int(os.environ.get("GRIDGOV_PUBLIC_PER_ADDRESS", "5"))
 GRIDGOV_PUBLIC_PER_SIGN = int(os.environ.get("GRIDGOV_PUBLIC_PER_SIGN", "60"))
+# Photos of a report being written (gridgov/matters/drafts.py) left unsent this long are
+# removed by `gridgov sweep`.
+GRIDGOV_REPORT_DRAFT_HOURS = float(os.environ.get("GRIDGOV_REPORT_DRAFT_HOURS", "24"))
 # Whole ID numbers and phones one user may see in an hour (residents and case parties
 # together); past it the user is refused and their supervisors are told.
 GRIDGOV_REVEALS_PER_HOUR = int(os.environ.get("GRIDGOV_REVEALS_PER_HOUR", "20"))

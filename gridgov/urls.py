@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("open311/v2/", include("gridgov.api.open311_urls")),
     path("s/<slug:code>/", public_views.sign_page, name="public_sign"),
+    path("s/<slug:code>/photos/<slug:token>/", public_views.draft_photo, name="public_photo"),
     path("s/r/<str:receipt>/", public_views.status_page, name="public_status"),
     path("s/", public_views.status_lookup, name="public_lookup"),
     path("enforcement/", include("gridgov.enforcement.urls")),

@@ -20,6 +20,7 @@ from gridgov.people.models import Unit, UnitKind
 from gridgov.regions.models import Level, Region
 
 from . import public
+from .drafts import Draft
 from .models import Category, Matter, MatterPhoto, Sign
 
 
@@ -44,15 +45,50 @@ class PublicReportForm(forms.Form):
         self.fields["category"].queryset = sign.reportable_categories()
 
 
+DRAFT_PHOTOS_PER_HOUR = 30  # photos one address may leave in drafts (they take disk)
+
+
+def _sign_draft(request, sign) -> Draft:
+    return Draft(request, key=f"matters.sign.{sign.code}")
+
+
+def _typed_extra(sign, data) -> list:
+    """The extra fields of each of the sign's categories with what was typed in them (a
+    form sent back for mending shows them filled)."""
+    out = []
+    for c in sign.reportable_categories():
+        if c.fields:
+            rows = [(f, data.getlist(f"attr_{f['code']}") if data else []) for f in c.fields]
+            out.append((c, rows))
+    return out
+
+
 def sign_page(request, code):
+    """The public report page behind a sign: one form; what was typed and the photos
+    added are kept (in the visitor's session) whatever goes wrong."""
     sign = Sign.objects.filter(code=code, active=True).select_related("region").first()
     if sign is None:
         raise Http404
+    draft = _sign_draft(request, sign)
     form = PublicReportForm(request.POST or None, sign=sign)
     status, error, field_errors = 200, None, []
     if request.method == "POST":
-        files = request.FILES.getlist("photos")
-        if form.is_valid():
+        photo_errors = []
+        files = [f for f in request.FILES.getlist("photos") if f]
+        try:
+            for _f in files:
+                ratelimit.hit(
+                    "public-draft-photo",
+                    ratelimit.address_key(ratelimit.client_address(request)),
+                    limit=DRAFT_PHOTOS_PER_HOUR,
+                )
+            photo_errors = draft.add_photos(files)
+        except ActionError as exc:
+            photo_errors = [exc.message]
+        if request.POST.get("remove_photo"):
+            draft.remove_photo(request.POST["remove_photo"])
+            form = PublicReportForm(initial=request.POST.dict(), sign=sign)
+        elif form.is_valid() and not photo_errors:
             d = form.cleaned_data
             fields = d["category"].fields
             attributes = {
@@ -66,7 +102,7 @@ def sign_page(request, code):
                     sign,
                     d["category"],
                     d["description"],
-                    files,
+                    draft.photo_files(),
                     d["contact"],
                     ratelimit.client_address(request),
                     attributes,
@@ -75,13 +111,16 @@ def sign_page(request, code):
                 labels = {f["code"]: f.get("label") or f["code"] for f in fields}
                 error, status = exc.message, exc.status
                 field_errors = [
-                    f"{labels.get(e.get('field'), e.get('field'))}: {e['message']}"
+                    (labels.get(e.get("field"), e.get("field")), e["message"], e.get("field"))
                     for e in exc.errors
                     if isinstance(e, dict)
                 ]
             else:
+                draft.clear()
                 return redirect("public_status", receipt=matter.receipt)
         else:
+            for message in photo_errors:
+                form.add_error(None, message)
             status = 400
     return render(
         request,
@@ -91,10 +130,23 @@ def sign_page(request, code):
             "form": form,
             "error": error,
             "field_errors": field_errors,
-            "categories": sign.reportable_categories(),
+            "extra": _typed_extra(sign, request.POST if request.method == "POST" else None),
+            "photos": draft.photos,
         },
         status=status,
     )
+
+
+def draft_photo(request, code, token):
+    """A photo added on a sign's page, shown back to the visitor who added it only."""
+    sign = Sign.objects.filter(code=code, active=True).first()
+    path = _sign_draft(request, sign).photo_path(token) if sign else None
+    if path is None:
+        raise Http404
+    kind = path.suffix.lstrip(".").replace("jpg", "jpeg")
+    response = FileResponse(open(path, "rb"), content_type=f"image/{kind}")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def status_page(request, receipt):

@@ -1,11 +1,18 @@
 from django.urls import path
 
-from . import catalogue_views, kpi_views, meeting_views, public_views, views
+from . import catalogue_views, kpi_views, meeting_views, public_views, report_views, views
 
 app_name = "matters"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
-    path("new/", views.report, name="report"),
+    path("new/", report_views.place, name="report"),
+    path("new/locate/", report_views.locate, name="report_locate"),
+    path("new/category/", report_views.category, name="report_category"),
+    path("new/details/", report_views.details, name="report_details"),
+    path("new/check/", report_views.check, name="report_check"),
+    path("new/photos/<slug:token>/", report_views.photo, name="report_photo"),
+    path("new/start-again/", report_views.discard, name="report_discard"),
+    path("new/done/<str:code>/", report_views.done, name="report_done"),
     path("kpis/", kpi_views.kpi_page, name="kpis"),
     path("categories/", catalogue_views.categories, name="categories"),
     path("calendar/", catalogue_views.calendar_page, name="calendar"),

@@ -9,14 +9,14 @@ from django.views.decorators.http import require_POST
 
 from gridgov.accounts import roles
 from gridgov.core import parsing
-from gridgov.core.errors import ActionError, Invalid, NotFound
+from gridgov.core.errors import ActionError, Invalid
 from gridgov.core.scoping import get_visible
 from gridgov.core.views import history_context, paginate, role_required
 from gridgov.people.models import Unit, UnitKind
 from gridgov.regions.models import Region
 
-from . import actions, workflow
-from .forms import FilterForm, ReportForm
+from . import workflow
+from .forms import FilterForm
 from .models import RUNNING_STATES, Category, Matter, Priority, Source, State
 
 
@@ -75,56 +75,6 @@ def worklist(request):
             "categories": Category.objects.filter(active=True),
             "can_report": bool(roles.write_paths(request.user, "matter")),
         },
-    )
-
-
-@role_required
-def report(request):
-    if not roles.write_paths(request.user, "matter"):
-        raise PermissionDenied(_("Your role may not report matters."))
-    code = request.POST.get("category") or request.GET.get("category")
-    category = Category.objects.filter(code=code, active=True).first()
-    form = ReportForm(
-        request.POST or None,
-        category=category,
-        initial={"category": code, "place": request.GET.get("place", "")},
-    )
-    if request.method == "POST" and "describe" not in request.POST and form.is_valid():
-        d = form.cleaned_data
-        try:
-            region = None
-            if d["place"]:
-                region = get_visible(Region.objects, request.user, code=d["place"].strip())
-            matter = actions.report_matter(
-                actions.MatterInput(
-                    category=d["category"],
-                    description=d["description"],
-                    source=_source_for(request.user),
-                    region=region,
-                    lat=d["lat"],
-                    lon=d["lon"],
-                    address=d["address"],
-                    attributes=form.attributes(),
-                    priority=d["priority"],
-                    photos=request.FILES.getlist("photos"),
-                ),
-                actor=request.user,
-            )
-        except NotFound:
-            form.add_error("place", _("No such place in your scope."))
-        except ActionError as exc:
-            for e in exc.errors or [{"field": None, "message": exc.message}]:
-                field = e.get("field")
-                field = f"attr_{field}" if f"attr_{field}" in form.fields else field
-                if field == "location":
-                    field = "lat"
-                form.add_error(field if field in form.fields else None, e["message"])
-        else:
-            messages.success(request, _("Matter %(code)s reported.") % {"code": matter.code})
-            return redirect("matters:detail", code=matter.code)
-    status = 400 if request.method == "POST" and form.errors else 200
-    return render(
-        request, "matters/report.html", {"form": form, "category": category}, status=status
     )
 
 

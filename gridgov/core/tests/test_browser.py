@@ -98,14 +98,16 @@ def test_a_matter_through_its_whole_life_with_four_people(browser, live_demo, tm
     # 1. the grid worker reports from a phone
     ctx, page = as_user("worker", 375)
     page.goto(live_demo.url + "/matters/new/")
-    page.select_option("select[name=category]", "fire-lane")
-    page.click("button[name=describe]")
+    page.select_option("select[name=place]", "540402001001001")
+    page.get_by_role("button", name="继续").click()
+    page.get_by_role("button", name=re.compile("消防通道堵塞")).click()
     page.fill("textarea[name=description]", "3号楼前消防通道被私家车堵塞")
-    page.fill("input[name=place]", "540402001001001")
     page.select_option("select[name=attr_blocked_by]", "车辆")
-    page.get_by_role("button", name="上报").click()
+    page.locator("#continue").click()
+    page.get_by_role("button", name="确认上报").click()
+    code = page.locator("#reported-code").inner_text()
+    page.get_by_role("link", name="查看事项").click()
     expect(page.locator("#state")).to_have_text("已上报")
-    code = page.url.rstrip("/").rsplit("/", 1)[-1]
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     ctx.close()
 
