@@ -155,12 +155,15 @@ CONFIRM = {
 
 
 def _steps(allowed) -> list[dict]:
+    """Each allowed step with its button's look and, if it cannot be undone, its question."""
     out = []
     for t in allowed:
         question, button = CONFIRM.get(t.name, ("", ""))
         style = "warning" if question else ("secondary" if t.name in SIDE_STEPS else "")
         out.append({"t": t, "style": style, "confirm": question, "confirm_button": button})
-    return out
+    # the way forward first, then the side steps, then the ones that end the matter
+    rank = {"": 0, "secondary": 1, "warning": 2}
+    return sorted(out, key=lambda s: rank[s["style"]])
 
 
 def _detail_context(user, matter):
