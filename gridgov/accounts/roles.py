@@ -209,7 +209,68 @@ def nav_for(user) -> list[tuple[str, str]]:
     if is_system_admin(user):
         items.append(("matters:categories", _("Matter categories")))
         items.append(("matters:calendar", _("Holiday calendar")))
+    if user.is_superuser:
+        items.append(("admin:index", _("Admin")))
     return items
+
+
+# The menu's groups, in order. An entry goes to the group named for its URL name, else for
+# its URL namespace, else to "more"; "home" stands alone before the groups. A module adding
+# an entry to nav_for names its group here when none fits.
+NAV_GROUPS = (
+    ("matters", _("Handling matters")),
+    ("places", _("Grids and base data")),
+    ("enforcement", _("Court enforcement")),
+    ("more", _("More")),
+    ("system", _("System")),
+)
+NAV_GROUP_OF = {
+    "home": "",
+    "matters": "matters",
+    "regions": "places",
+    "people": "places",
+    "enforcement": "enforcement",
+    "audit": "system",
+    "admin": "system",
+    "matters:categories": "system",
+    "matters:calendar": "system",
+}
+
+
+def nav_group_of(url_name: str) -> str:
+    """The menu group of a URL name ("" for one that stands alone, like home)."""
+    if url_name in NAV_GROUP_OF:
+        return NAV_GROUP_OF[url_name]
+    return NAV_GROUP_OF.get(url_name.partition(":")[0], "more")
+
+
+def nav_groups_for(user, current: str = "") -> list[dict]:
+    """The menu as groups for the page whose URL name is `current`: each group is
+    ``{"key", "label", "items": [{"name", "label", "current"}], "current"}``; a group of
+    one entry (and home) is drawn as a plain link. The entry for the page itself is
+    current; on a page no entry names (a matter, a resident), the group of its namespace
+    is."""
+    entries = nav_for(user)
+    exact = any(name == current for name, _label in entries)
+    groups: dict[str, dict] = {}
+    order = {key: i for i, (key, _label) in enumerate(NAV_GROUPS)}
+    labels = dict(NAV_GROUPS)
+    out: list[dict] = []
+    for name, label in entries:
+        key = nav_group_of(name)
+        item = {"name": name, "label": label, "current": name == current}
+        if not key:
+            out.append({"key": name, "label": label, "items": [item], "current": item["current"]})
+            continue
+        if key not in groups:
+            groups[key] = {"key": key, "label": labels.get(key, key), "items": [], "current": False}
+        groups[key]["items"].append(item)
+    here = "" if exact or not current else nav_group_of(current)
+    for key in sorted(groups, key=lambda k: order.get(k, len(order))):
+        group = groups[key]
+        group["current"] = any(i["current"] for i in group["items"]) or key == here
+        out.append(group)
+    return out
 
 
 def holds_at_top(user, *role_set: str) -> bool:

@@ -22,6 +22,7 @@ from gridgov.core import audit
 from gridgov.core.actions import is_user
 from gridgov.core.errors import Conflict, Forbidden, Invalid
 from gridgov.core.models import AuditAction
+from gridgov.core.money import format_money
 
 from . import ledger
 from . import parties as party_actions
@@ -241,10 +242,10 @@ def move(
             if closure_type == ClosureType.COMPLETED and money:
                 raise Conflict(
                     _(
-                        "%(yuan).2f yuan is still in the case account; pay it out "
+                        "%(amount)s is still in the case account; pay it out "
                         "before closing as completed."
                     )
-                    % {"yuan": money / 100}
+                    % {"amount": format_money(money)}
                 )
             case.suspensions.filter(end__isnull=True).update(end=on)
             changes.update(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from gridgov.accounts import roles
 from gridgov.core import parsing
 from gridgov.core.errors import Invalid, NotFound
+from gridgov.core.money import format_money
 from gridgov.core.validators import FIRST_YEAR, LAST_YEAR, check_period
 from gridgov.core.views import role_required
 
@@ -36,13 +37,9 @@ def kpi_scope(user, end: datetime.date, court: str = ""):
     return kpis.in_scope(end, paths, court=chosen)
 
 
-def money(fen: int) -> str:
-    yuan = fen / 100
-    if abs(yuan) >= 100_000_000:
-        return _("%(n).2f hundred million yuan") % {"n": yuan / 100_000_000}
-    if abs(yuan) >= 10_000:
-        return _("%(n).2f ten thousand yuan") % {"n": yuan / 10_000}
-    return _("%(n).2f yuan") % {"n": yuan}
+def money(fen: int, *, signed: bool = False) -> str:
+    """A key figure's amount: 35.06亿元 in Chinese, ¥3.51 bn in English (core.money)."""
+    return format_money(fen, large=True, signed=signed)
 
 
 def percent(rate) -> str:
@@ -129,8 +126,7 @@ def dashboard(request):
             "f": figures,
             "before": before,
             "received_change": _change(figures.received, before.received),
-            "recovered_change": ("+" if figures.recovered_fen > before.recovered_fen else "")
-            + money(figures.recovered_fen - before.recovered_fen),
+            "recovered_change": money(figures.recovered_fen - before.recovered_fen, signed=True),
             "recovered": money(figures.recovered_fen),
             "rates": {
                 "closure": percent(figures.closure_rate),

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.core import parsing
 from gridgov.core.errors import Invalid
+from gridgov.core.money import plain_yuan
 
 
 def parse_yuan(raw: str) -> int:
@@ -13,10 +14,9 @@ def parse_yuan(raw: str) -> int:
 
 
 def format_yuan(fen: int) -> str:
-    """123456 → "1,234.56" (exact: integer arithmetic, no float)."""
-    sign = "-" if fen < 0 else ""
-    yuan, cents = divmod(abs(int(fen)), 100)
-    return f"{sign}{yuan:,}.{cents:02d}"
+    """123456 → "1,234.56": a bare number under a heading that says "(yuan)". Pages show
+    money with ``{% load ui %}{{ fen|money }}`` (gridgov.core.money), which this follows."""
+    return plain_yuan(fen)
 
 
 MAX_FEN = parsing.MAX_FEN

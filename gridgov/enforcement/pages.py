@@ -17,6 +17,7 @@ from gridgov.accounts import roles
 from gridgov.accounts.roles import Role
 from gridgov.core import files, parsing, reveal
 from gridgov.core.errors import ActionError, Invalid, NotFound
+from gridgov.core.money import format_money
 from gridgov.core.scoping import get_visible
 from gridgov.core.views import chosen, history_context, paginate, role_required
 
@@ -178,6 +179,12 @@ def case_page(request, pk, error=None, status=200, revealed=None):
     )
 
 
+def _picked(post, field: str, message: str) -> None:
+    """A choice that comes with no default ("choose…") must have been made."""
+    if not post.get(field, "").strip():
+        raise Invalid(message, errors=[{"field": field, "message": message}])
+
+
 @require_POST
 @role_required
 def case_action(request, pk, name):
@@ -213,6 +220,7 @@ def case_action(request, pk, name):
                 actor=request.user,
             )
         elif name == "assign":
+            _picked(p, "court", _("Choose the court to assign the case to."))
             court = chosen(
                 Court.objects.visible_to(request.user), p.get("court"), _("No such court.")
             )
@@ -221,6 +229,8 @@ def case_action(request, pk, name):
             campaign = chosen(Campaign.objects.visible_to(request.user), p.get("campaign"))
             cases.tag_cases(campaign, [case], actor=request.user)
         elif name == "inquire":
+            _picked(p, "party", _("Choose the respondent to ask about."))
+            _picked(p, "agency", _("Choose the agency to ask."))
             party = chosen(case.parties.all(), p.get("party"))
             linkage.send_inquiry(party, p.get("agency", ""), actor=request.user)
         elif name == "publish":
@@ -244,6 +254,7 @@ def case_action(request, pk, name):
             payee = chosen(case.payees.all(), p.get("payee"))
             payouts.verify_payee(payee, actor=request.user)
         elif name == "payout":
+            _picked(p, "payee", _("Choose the verified account to pay."))
             payee = chosen(case.payees.all(), p.get("payee"))
             payouts.request_payout(case, payee, parse_yuan(p.get("amount", "")), actor=request.user)
         elif name in ("approve", "paid", "failed"):
@@ -276,7 +287,7 @@ def code_sheet(request, pk, code):
         (110, 34, _("Case payment code")),
         (160, 22, case.court.name),
         (195, 22, case.number),
-        (600, 22, _("Amount due: %(yuan).2f yuan") % {"yuan": pc.amount_due_fen / 100}),
+        (600, 22, _("Amount due: %(amount)s") % {"amount": format_money(pc.amount_due_fen)}),
         (640, 18, _("Payment code: %(code)s") % {"code": pc.code}),
         (680, 14, _("Every payment is credited to this case's own account.")),
     ]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("meetings/<int:pk>/items/<int:item_id>/", meeting_views.resolve, name="resolve"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/do/<str:name>/", views.act, name="act"),
+    path("<str:code>/merge-targets/", views.merge_targets, name="merge_targets"),
     path("<str:code>/photos/<int:pk>/", public_views.photo, name="photo"),
     path("<str:code>/parties/", views.add_party, name="add_party"),
     path("<str:code>/mediation/", views.record_mediation, name="mediation"),

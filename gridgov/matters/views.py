@@ -2,9 +2,11 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gridgov.accounts import roles
@@ -87,12 +89,53 @@ def _source_for(user) -> str:
     return Source.GRID_WORKER
 
 
+# How each step's button looks (docs/ui.md, "Buttons by consequence"): the steps that cannot
+# be undone are warnings and ask first — (question, what the confirm button says).
+SIDE_STEPS = frozenset({"request_extension", "rework"})
+CONFIRM = {
+    "reject": (
+        gettext_lazy(
+            "Reject this report? It will not be handled, the reporter is told so, and it "
+            "cannot be reopened."
+        ),
+        gettext_lazy("Reject the report"),
+    ),
+    "merge": (
+        gettext_lazy(
+            "Merge this matter into the one you picked? It ends here as a duplicate and "
+            "cannot be reopened; the work goes on in the other matter."
+        ),
+        gettext_lazy("Merge as duplicate"),
+    ),
+    "close": (
+        gettext_lazy(
+            "Close this matter? It leaves every worklist and the reporter is told it is "
+            "done; it cannot be reopened."
+        ),
+        gettext_lazy("Close the matter"),
+    ),
+}
+
+
+def _steps(allowed) -> list[dict]:
+    """Each allowed step with its button's look and, if it cannot be undone, its question."""
+    out = []
+    for t in allowed:
+        question, button = CONFIRM.get(t.name, ("", ""))
+        style = "warning" if question else ("secondary" if t.name in SIDE_STEPS else "")
+        out.append({"t": t, "style": style, "confirm": question, "confirm_button": button})
+    # the way forward first, then the side steps, then the ones that end the matter
+    rank = {"": 0, "secondary": 1, "warning": 2}
+    return sorted(out, key=lambda s: rank[s["style"]])
+
+
 def _detail_context(user, matter):
     allowed = workflow.allowed(user, matter)
     ctx = {
         "matter": matter,
         "events": matter.events.select_related("actor"),
         "allowed": allowed,
+        "steps": _steps(allowed),
         "history": history_context(user, matter),
         "attributes": [
             (f.get("label") or f["code"], matter.attributes.get(f["code"]))
@@ -105,16 +148,47 @@ def _detail_context(user, matter):
     if "dispatch" in names:
         ctx["units"] = Unit.objects.filter(kind=UnitKind.AGENCY).order_by("name")
         ctx["default_unit"] = matter.handling_unit_id or matter.category.default_unit_id
-    if "merge" in names:
-        ctx["duplicates"] = (
-            Matter.objects.visible_to(user)
-            .open()
-            .exclude(pk=matter.pk)
-            .filter(merged_into__isnull=True, region_path__startswith=matter.region_path[:20])
-            .select_related("category")
-            .order_by("-created_at")[:20]
-        )
     return ctx
+
+
+MERGE_RESULTS = 10
+
+
+def merge_candidates(user, matter, q: str):
+    """The open matters `user` can see that `matter` may be merged into and that match `q`
+    (a code, or words each found in the code, description, address, category or place)."""
+    words = q.split()[:5]
+    if not words:
+        return Matter.objects.none()
+    qs = (
+        Matter.objects.visible_to(user)
+        .open()
+        .exclude(pk=matter.pk)
+        .filter(merged_into__isnull=True)
+    )
+    for w in words:
+        w = w[:32]
+        qs = qs.filter(
+            Q(code__icontains=w)
+            | Q(description__icontains=w)
+            | Q(address__icontains=w)
+            | Q(category__name__icontains=w)
+            | Q(region__name__icontains=w)
+        )
+    return qs.select_related("category", "region").order_by("-created_at")[:MERGE_RESULTS]
+
+
+@role_required
+def merge_targets(request, code):
+    """What a merge may point at, for the search under "merge as duplicate": an HTML list of
+    radio buttons, none chosen (app.js puts it under the search box)."""
+    matter = get_visible(Matter.objects, request.user, code=code)
+    q = request.GET.get("q", "").strip()[:100]
+    return render(
+        request,
+        "matters/_merge_targets.html",
+        {"results": merge_candidates(request.user, matter, q), "q": q},
+    )
 
 
 @role_required
@@ -153,12 +227,26 @@ def _fields_from_post(request, name: str) -> dict:
             minimum=min(Priority.values),
             maximum=max(Priority.values),
         )
-    if name == "merge" and post.get("duplicate_of"):
-        target = Matter.objects.visible_to(request.user).filter(code=post["duplicate_of"]).first()
-        if target is None:
-            raise Invalid(_("No such matter."))
-        fields["duplicate_of"] = target
+    if name == "merge":
+        fields["duplicate_of"] = _merge_target(request.user, post)
     return fields
+
+
+def _merge_target(user, post):
+    """The matter picked from the search (or, without JavaScript, whose code was typed);
+    never a default."""
+    code = (post.get("duplicate_of") or post.get("duplicate_code") or "").strip()
+    if not code:
+        message = _(
+            "Choose the matter this one duplicates: type its code or a few words, then pick "
+            "it from the list."
+        )
+        raise Invalid(message, errors=[{"field": "duplicate_of", "message": message}])
+    target = Matter.objects.visible_to(user).filter(code=code).first()
+    if target is None:
+        message = _("There is no matter %(code)s among those you can see.") % {"code": code}
+        raise Invalid(message, errors=[{"field": "duplicate_of", "message": message}])
+    return target
 
 
 @require_POST

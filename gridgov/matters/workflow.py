@@ -435,7 +435,9 @@ def transition(matter: Matter, name: str, *, actor, version: int | None = None, 
         data["rating"] = rating
     elif name == "merge":
         target = fields["duplicate_of"]
-        if target.pk == matter.pk or target.state not in OPEN_STATES or target.merged_into_id:
+        if target.pk == matter.pk:
+            raise Invalid(_("A matter cannot be merged into itself; pick the other report."))
+        if target.state not in OPEN_STATES or target.merged_into_id:
             raise Invalid(_("A matter can only be merged into another open matter."))
         changes["merged_into_id"] = target.pk
         data["duplicate_of"] = target.code

@@ -140,6 +140,7 @@ def test_a_matter_through_its_whole_life_with_four_people(browser, live_demo, tm
     page.click("#do-verify")
     expect(page.locator("#state")).to_have_text("已核查")
     page.click("#do-close")
+    page.locator("#confirm-dialog [data-yes]").click()  # closing cannot be undone: asked first
     expect(page.locator("#state")).to_have_text("已结案")
     expect(page.locator("#timeline li")).to_have_count(7)
     page.screenshot(path=str(tmp_path / "matter.png"), full_page=True)

@@ -1,11 +1,12 @@
 from django import template
 
-from gridgov.enforcement.money import format_yuan
+from gridgov.core.money import plain_yuan
 
 register = template.Library()
 
 
 @register.filter
 def yuan(fen) -> str:
-    """Integer fen shown as yuan: {{ payout.amount_fen|yuan }} → 1,234.56"""
-    return "—" if fen is None or fen == "" else format_yuan(fen)
+    """Integer fen as a bare yuan number, {{ c.balance|yuan }} → 1,234.56, for a column whose
+    heading says "(yuan)". New markup uses ``{% load ui %}{{ fen|money }}`` → ¥1,234.56."""
+    return plain_yuan(fen)

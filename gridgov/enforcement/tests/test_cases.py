@@ -55,7 +55,7 @@ def test_closing_as_completed_with_money_in_the_account_is_refused(world, court)
     officer = world.user("court_officer")
     case = cases.move(file(world, court), "start", actor=officer)
     ledger.receive(5_000, case=case, actor="test")
-    with pytest.raises(Conflict, match="50.00 yuan"):
+    with pytest.raises(Conflict, match="¥50.00 is still"):
         cases.move(case, "close", closure_type=ClosureType.COMPLETED, actor=officer)
     payee = payouts.add_payee(case, "甲公司", "农业银行", "622800001111", actor=officer)
     payouts.verify_payee(payee, actor=world.user("court_finance"))

@@ -31,7 +31,7 @@ def test_case_pages_for_officer_finance_and_others(world, case):
     assert code.amount_due_fen == 123_450
     sheet = officer.get(f"/enforcement/cases/{case.pk}/codes/{code.code}/sheet.svg")
     assert sheet["Content-Type"].startswith("image/svg+xml")
-    assert case.number in sheet.content.decode() and "1234.50" in sheet.content.decode()
+    assert case.number in sheet.content.decode() and "¥1,234.50" in sheet.content.decode()
     assert (
         officer.post(f"/enforcement/cases/{case.pk}/do/code/", {"amount": "12.345"}).status_code
         == 400
@@ -69,7 +69,7 @@ def test_finance_desk_assigns_suspense(world, case):
     ledger.receive(9_900, case=None, actor="test", court=case.court)  # on the court's account
     finance = client_for(world, "court_finance")
     page = finance.get("/enforcement/finance/").content.decode()
-    assert 'data-fen="9900">99.00<' in page and "已平衡" in page
+    assert 'data-fen="9900">¥99.00<' in page and "已平衡" in page
     month = timezone.localdate().strftime("%Y-%m")
     assert f'data-month="{month}" data-unclaimed="9900"' in page  # the clear-to-zero list
     bad = finance.post("/enforcement/finance/", {"case": "nope", "amount": "99"})
