@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from gridgov.core.tests.test_browser import browser, login  # noqa: F401 - fixture
 from gridgov.core.tests.test_csp_browser import REPORT_VIOLATIONS
+from gridgov.testing.world import PASSWORD
 
 SHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots" / "maps"
 GRID_PATH = ".map path[data-kind=grids]"
@@ -165,3 +166,31 @@ def test_pick_mode_writes_the_tapped_point_and_my_location(as_user, live_demo):
     assert page.evaluate("window.changes") == ["lat", "lon", "lat", "lon"]
     expect(page.locator("#pick-test .map-status")).to_contain_text("29.639000")
     shot(page, "pick-375.png")
+
+
+def test_a_deployment_with_a_tile_source_gets_tiles_allowed_by_the_policy(as_user):
+    """GRIDGOV_MAP_TILES on another origin (here the same server under another host name):
+    tiles are drawn under the grids, and the policy lets exactly that origin in."""
+    from gridgov.testing.server import LiveServer
+
+    server = LiveServer("world")
+    tiles = (
+        f"http://localhost:{server.port}/static/vendor/leaflet/images/layers.png?{{z}}/{{x}}/{{y}}"
+    )
+    server.env.update(GRIDGOV_MAP_TILES=tiles, GRIDGOV_MAP_ATTRIBUTION="© test tiles")
+    server.start()
+    try:
+        page = as_user("operator", 1280)
+        page.goto(server.url + "/login/")
+        page.fill("input[name=username]", "operator")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        response = page.goto(server.url + "/regions/map/")
+        assert f"http://localhost:{server.port}" in response.headers["content-security-policy"]
+        drawn(page)
+        expect(page.locator(GRID_PATH)).to_have_count(3)
+        loaded = "[...document.querySelectorAll('.map img.leaflet-tile')]"
+        page.wait_for_function(f"{loaded}.some(i => i.complete && i.naturalWidth > 0)")
+        expect(page.locator(".leaflet-control-attribution")).to_contain_text("© test tiles")
+    finally:
+        server.stop()

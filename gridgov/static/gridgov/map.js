@@ -11,7 +11,9 @@
 (function () {
   "use strict";
 
-  var script = document.currentScript;
+  if (window.gridgovMaps) return; // loaded twice: base.html already brings it
+  window.gridgovMaps = true;
+  var script = document.querySelector("script[data-map-config]");
   var config = JSON.parse((script && script.dataset.mapConfig) || "{}");
   var words = config.words || {};
   var loading = null;
@@ -106,8 +108,10 @@
     var status = el("p", "map-status");
     status.setAttribute("aria-live", "polite");
     var legend = el("ul", "map-legend");
+    var tools = el("div", "map-tools");
+    tools.appendChild(status);
     box.insertAdjacentElement("afterend", legend);
-    box.insertAdjacentElement("afterend", status);
+    box.insertAdjacentElement("afterend", tools);
     if (picking) status.textContent = say("pickHint");
 
     // the point being picked
@@ -148,17 +152,11 @@
       });
     }
 
-    // "use my location"
-    var Locate = L.Control.extend({
-      options: { position: "topleft" },
-      onAdd: function () {
-        var button = el("button", "map-locate", say("locate"));
-        button.type = "button";
-        L.DomEvent.disableClickPropagation(button);
-        L.DomEvent.on(button, "click", locate);
-        return button;
-      },
-    });
+    // "use my location": a button under the map, where it covers nothing and a thumb finds it
+    var locateButton = el("button", "secondary map-locate", say("locate"));
+    locateButton.type = "button";
+    locateButton.addEventListener("click", locate);
+    tools.insertBefore(locateButton, status);
     var here = null;
     function locate() {
       if (!navigator.geolocation) {
@@ -186,7 +184,6 @@
         { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
       );
     }
-    new Locate().addTo(map);
 
     function open(feature) {
       var p = feature.properties || {};
@@ -288,6 +285,7 @@
     var focusBounds = null;
     var labels = []; // grid names, written on the grids where they fit at the current zoom
     var features = 0;
+    var gridCount = 0;
     var pending = slots.length;
     slots.forEach(function (slot, i) {
       var overlay = L.featureGroup();
@@ -311,6 +309,7 @@
           if (data.unplaced) {
             entry.item.appendChild(el("span", "muted map-unplaced", say("unplaced", { count: data.unplaced })));
           }
+          if (slot.def.kind === "grids") gridCount += n;
           if (focus && slot.def.kind === "grids") {
             layer.eachLayer(function (l) {
               if ((l.feature.properties || {}).code === focus) focusBounds = l.getBounds();
@@ -345,7 +344,8 @@
       var typed = picking ? typedPoint() : null;
       if (typed) showPick(typed[0], typed[1]);
       // the focus grid with a margin in which its neighbours show, else everything drawn
-      var bounds = focusBounds ? focusBounds.pad(0.35) : drawn.getLayers().length ? drawn.getBounds() : null;
+      var bounds = focusBounds ? focusBounds.pad(gridCount > 1 ? 0.35 : 0.05)
+        : drawn.getLayers().length ? drawn.getBounds() : null;
       if (bounds && bounds.isValid()) {
         map.fitBounds(bounds, { padding: [16, 16], maxZoom: 17 });
       } else if (typed) {
