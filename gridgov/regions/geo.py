@@ -130,7 +130,7 @@ def neighbour_codes(polygon: dict) -> list[str]:
     geom = geometry_from_geojson(polygon)
     margin = NEIGHBOUR_M / M_PER_DEG_LAT
     locator = get_locator()
-    hits = locator.tree.query(geom.buffer(margin))
+    hits = locator.tree.query(geom.buffer(margin), predicate="intersects")
     return [locator.codes[int(i)] for i in hits]
 
 
