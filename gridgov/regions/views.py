@@ -67,7 +67,9 @@ def region_detail(request, code):
         "counts": _counts(request.user, region.path),
         "history": history_context(request.user, region),
     }
-    ctx["map_layers"] = json.dumps(geo.map_layers(request.user, region), ensure_ascii=False)
+    shapeless = region.level in (Level.COMPOUND, Level.BUILDING)  # no outline of its own
+    layers = [] if shapeless else geo.map_layers(request.user, region)
+    ctx["map_layers"] = json.dumps(layers, ensure_ascii=False)
     if region.level == Level.GRID:
         grid = region.grid
         ctx["grid"] = grid

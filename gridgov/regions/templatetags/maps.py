@@ -30,6 +30,7 @@ def map_script():
             "noLocation": _("Your location is not available: %(reason)s"),
             "denied": _("the browser was not allowed to share it"),
             "unsupported": _("this browser cannot tell it"),
+            "notFound": _("it could not be found just now; try again outdoors"),
             "picked": _("Chosen point: %(lat)s, %(lon)s"),
             "pickHint": _("Tap the map to choose the place."),
             "failed": _("This layer could not be loaded."),

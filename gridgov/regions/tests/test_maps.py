@@ -121,6 +121,21 @@ def test_a_grid_worker_map_holds_nothing_of_the_next_grid(mapped):
     assert [layer["kind"] for layer in layers] == ["grids", "buildings", "signs", "matters"]
     assert all(A1 in layer["url"] for layer in layers)
     assert f'data-focus="{A1}"' in page
+    # a compound has no outline of its own: no map there
+    assert 'class="map"' not in c.get(f"/regions/{A1}001/").content.decode()
+
+
+def test_a_community_page_maps_its_grids(mapped):
+    page = client_for(mapped, "community_a").get("/regions/540402001001/").content.decode()
+    layers = json.loads(
+        re.search(r'class="map" data-layers="([^"]*)"', page).group(1).replace("&quot;", '"')
+    )
+    assert layers[0] == {
+        "url": "/regions/geo/grids.geojson?in=540402001001",
+        "kind": "grids",
+        "name": "Grids",
+    }
+    assert "data-focus" not in page
 
 
 def test_grids_are_shaded_by_overdue_and_open_matters(mapped):

@@ -178,7 +178,7 @@
           if (picking) pick(at);
         },
         function (error) {
-          var reason = error.code === 1 ? say("denied") : error.message;
+          var reason = error.code === 1 ? say("denied") : say("notFound");
           status.textContent = say("noLocation", { reason: reason });
         },
         { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
