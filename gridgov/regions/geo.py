@@ -145,6 +145,7 @@ def grids_view(request):
     `?in=<region>`, or `?near=<grid>`: that grid and its neighbours the user also sees."""
     from django.urls import reverse
 
+    from gridgov.accounts import roles
     from gridgov.core.scoping import get_visible
 
     from .models import Grid
@@ -160,9 +161,12 @@ def grids_view(request):
         grids = grids.filter(region__code__in=neighbour_codes(focus.polygon))
     grids = list(grids.order_by("region_path"))
     counts = grid_counts(user, [g.region_path for g in grids])
+    # whoever sees no matters (a court officer, a volunteer) is not told "none open"
+    counted = bool(roles.read_paths(user, "matter") or roles.assignments_with_units(user))
     features = []
     for g in grids:
         open_, overdue = counts.get(g.region_path, (0, 0))
+        figures = {"open": open_, "overdue": overdue} if counted else {}
         features.append(
             feature(
                 g.polygon,
@@ -170,8 +174,7 @@ def grids_view(request):
                 code=g.region.code,
                 url=reverse("regions:detail", args=[g.region.code]),
                 tone=tone(open_, overdue),
-                open=open_,
-                overdue=overdue,
+                **figures,
             )
         )
     return collection(features)

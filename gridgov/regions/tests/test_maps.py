@@ -152,6 +152,13 @@ def test_grids_are_shaded_by_overdue_and_open_matters(mapped):
     assert sorted(f["properties"]["tone"] for f in matters["features"]) == ["danger", "warn"]
 
 
+def test_who_sees_no_matters_is_not_told_there_are_none(mapped):
+    data = geojson(client_for(mapped, "court_officer"), "/regions/geo/grids.geojson")
+    assert codes(data) == [A1, A2, B1]
+    assert all("open" not in f["properties"] for f in data["features"])
+    assert {f["properties"]["tone"] for f in data["features"]} == {""}
+
+
 def test_a_grid_sits_among_the_neighbours_the_user_sees(mapped):
     near = f"/regions/geo/grids.geojson?near={A1}"
     assert codes(geojson(client_for(mapped, "community_a"), near)) == [A1, A2]

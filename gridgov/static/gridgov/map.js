@@ -260,8 +260,9 @@
       var count = el("span", "muted map-count");
       label.appendChild(count);
       item.appendChild(label);
-      if (kind === "grids" && typeof index === "number") {
+      if (kind === "grids") {
         var key = el("span", "map-key");
+        key.hidden = true; // until the grids come with matter counts
         [["danger", say("overdue")], ["warn", say("open")], ["none", say("noMatters")]].forEach(
           function (pair) {
             var part = el("span", "map-key-part");
@@ -272,7 +273,7 @@
         );
         item.appendChild(key);
       }
-      return { item: item, count: count };
+      return { item: item, count: count, key: key };
     }
 
     // load every layer, draw them in their kind's order, then fit
@@ -310,6 +311,9 @@
             entry.item.appendChild(el("span", "muted map-unplaced", say("unplaced", { count: data.unplaced })));
           }
           if (slot.def.kind === "grids") gridCount += n;
+          if (entry.key && (data.features || []).some(function (f) {
+            return typeof (f.properties || {}).open === "number";
+          })) entry.key.hidden = false;
           if (focus && slot.def.kind === "grids") {
             layer.eachLayer(function (l) {
               if ((l.feature.properties || {}).code === focus) focusBounds = l.getBounds();
