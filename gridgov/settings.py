@@ -287,3 +287,36 @@ GRIDGOV_NOTICE_WINDOW_SECONDS = int(os.environ.get("GRIDGOV_NOTICE_WINDOW_SECOND
 # A notice still "received" this long after it arrived was cut short (a crash, an error);
 # the finance desk lists it and `gridgov sweep` settles it from its stored body.
 GRIDGOV_NOTICE_STUCK_SECONDS = int(os.environ.get("GRIDGOV_NOTICE_STUCK_SECONDS", "120"))
+
+# --- Maps (issue 9, item 2; gridgov/static/gridgov/map.js) -----------------------------------
+# Without a tile source the maps draw our own geometry (grids, buildings, signs, matters) on a
+# plain background: nothing is fetched from outside. A deployment with internet may set a
+# Leaflet URL template, or several separated by spaces drawn one over another (a base map
+# and its labels), e.g. 天地图 (CGCS2000, which lines up with our WGS-84 coordinates; GCJ-02
+# sources such as 高德 or 腾讯 would draw everything some hundred metres off):
+#   GRIDGOV_MAP_TILES="https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile
+#     &VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}
+#     &TILEROW={y}&TILECOL={x}&tk=KEY" (one line; add the cva_w labels the same way)
+#   GRIDGOV_MAP_SUBDOMAINS=01234567  GRIDGOV_MAP_ATTRIBUTION="© 天地图"
+# The tiles' hosts are added to the Content-Security-Policy's img-src.
+GRIDGOV_MAP_TILES = os.environ.get("GRIDGOV_MAP_TILES", "").split()
+GRIDGOV_MAP_ATTRIBUTION = os.environ.get("GRIDGOV_MAP_ATTRIBUTION", "")
+GRIDGOV_MAP_SUBDOMAINS = os.environ.get("GRIDGOV_MAP_SUBDOMAINS", "abc")
+GRIDGOV_MAP_MAX_ZOOM = int(os.environ.get("GRIDGOV_MAP_MAX_ZOOM", "18"))
+
+
+def _tile_source(template: str) -> str:
+    """The CSP source of a tile URL template: scheme and host, a `{s}` label as `*`."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(template)
+    labels = parts.netloc.split(".")
+    templated = [i for i, label in enumerate(labels) if "{" in label]
+    if templated:  # a wildcard stands only for the leftmost labels
+        labels = ["*", *labels[templated[-1] + 1 :]]
+    return f"{parts.scheme}://{'.'.join(labels)}"
+
+
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += sorted(
+    {_tile_source(t) for t in GRIDGOV_MAP_TILES}
+)

@@ -192,6 +192,10 @@ def nav_for(user) -> list[tuple[str, str]]:
         items.append(("matters:kpis", _("Key figures")))
     if read_paths(user, "region"):
         items.append(("regions:tree", _("Regions")))
+    from gridgov.regions.geo import sees_many_grids  # regions builds on accounts, not back
+
+    if read_paths(user, "grid") and sees_many_grids(user):
+        items.append(("regions:map", _("Map")))
     if read_paths(user, "base_data"):
         items.append(("people:residents", _("Residents")))
     if read_paths(user, "party_org"):

@@ -138,6 +138,24 @@ def cell(pts, i, j) -> dict:
     return {"type": "Polygon", "coordinates": [[list(p) for p in ring]]}
 
 
+def building_spots(polygon: dict, n: int) -> list[dict]:
+    """`n` places for buildings inside a grid, rows of a compound side by side (no random
+    numbers drawn: the rest of the demo stays the same); {} where one would fall outside."""
+    from shapely.geometry import Point, shape
+
+    geom = shape(polygon)
+    minx, miny, maxx, maxy = geom.bounds
+    cols = 6
+    rows = -(-n // cols)
+    spots = []
+    for k in range(n):
+        x = minx + (maxx - minx) * (0.15 + 0.7 * (k % cols) / (cols - 1))
+        y = miny + (maxy - miny) * (0.2 + 0.6 * (k // cols) / max(rows - 1, 1))
+        inside = geom.contains(Point(x, y))
+        spots.append({"lon": round(x, 6), "lat": round(y, 6)} if inside else {})
+    return spots
+
+
 def id_number(rng: random.Random, used: set, birth: datetime.date) -> str:
     areas = ["540402"] * 6 + ["540421", "540102", "510107", "500101", "350102", "440106"]
     while True:
@@ -228,13 +246,16 @@ def build(residents: int = 30_000, seed: int = 2024, log=print) -> DemoSummary:
                     )
                 column += 1
         regions.import_grids({"type": "FeatureCollection", "features": features}, actor=ACTOR)
-        grids = list(Region.objects.filter(level=Level.GRID).order_by("code"))
+        grids = list(
+            Region.objects.filter(level=Level.GRID).select_related("grid").order_by("code")
+        )
         summary.grids = len(grids)
         log(f"  {len(grids)} grids")
 
         # compounds and buildings
         buildings_by_grid: dict[int, list[Region]] = {}
         for gi, grid in enumerate(grids):
+            spots = building_spots(grid.grid.polygon, 3 * 8)
             buildings_by_grid[grid.pk] = []
             for c in range(3):
                 cname = COMPOUND_NAMES[(gi * 3 + c) % len(COMPOUND_NAMES)]
@@ -257,6 +278,7 @@ def build(residents: int = 30_000, seed: int = 2024, log=print) -> DemoSummary:
                         actor=ACTOR,
                         floors=rng.choice([4, 5, 6, 6, 7]),
                         address=f"{compound.name}{b + 1}号楼",
+                        **spots[c * 8 + b],
                     )
                     buildings_by_grid[grid.pk].append(building)
         summary.buildings = sum(len(v) for v in buildings_by_grid.values())

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import catalogue_views, kpi_views, meeting_views, public_views, report_views, views
+from gridgov.core.views import role_required
+
+from . import catalogue_views, geo, kpi_views, meeting_views, public_views, report_views, views
 
 app_name = "matters"
 urlpatterns = [
@@ -24,6 +26,8 @@ urlpatterns = [
     path("meetings/<int:pk>/agenda.xlsx", meeting_views.agenda_xlsx, name="agenda_xlsx"),
     path("meetings/<int:pk>/attendance/", meeting_views.attendance, name="attendance"),
     path("meetings/<int:pk>/items/<int:item_id>/", meeting_views.resolve, name="resolve"),
+    path("geo/matters.geojson", role_required(geo.matters_view), name="geo_matters"),
+    path("geo/signs.geojson", role_required(geo.signs_view), name="geo_signs"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/do/<str:name>/", views.act, name="act"),
     path("<str:code>/merge-targets/", views.merge_targets, name="merge_targets"),

@@ -1,15 +1,18 @@
+import json
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gridgov.accounts import roles
 from gridgov.core import files
-from gridgov.core.scoping import get_visible, under
+from gridgov.core.scoping import common_path, get_visible, under
 from gridgov.core.views import history_context, role_required
 from gridgov.people.models import Household, PartyMember, Resident, Unit
 
-from .geo import geometry_from_geojson, svg_path
+from . import geo
 from .models import Grid, Level, PartyLevel, PartyOrg, Region
 from .queries import staffing_for
 
@@ -62,11 +65,12 @@ def region_detail(request, code):
         "counts": _counts(request.user, region.path),
         "history": history_context(request.user, region),
     }
+    shapeless = region.level in (Level.COMPOUND, Level.BUILDING)  # no outline of its own
+    layers = [] if shapeless else geo.map_layers(request.user, region)
+    ctx["map_layers"] = json.dumps(layers, ensure_ascii=False)
     if region.level == Level.GRID:
         grid = region.grid
-        geom = geometry_from_geojson(grid.polygon)
         ctx["grid"] = grid
-        ctx["svg_path"] = svg_path(grid.polygon, geom.bounds)
         if roles.covers(roles.read_paths(request.user, "staffing"), grid.region_path):
             ctx["staffing"] = staffing_for(Grid.objects.filter(pk=grid.pk))[0]
         ctx["branches"] = PartyOrg.objects.visible_to(request.user).filter(grids=region)
@@ -74,6 +78,45 @@ def region_detail(request, code):
     elif region.level in (Level.STREET, Level.COMMUNITY, Level.DISTRICT, Level.CITY):
         ctx["grid_count"] = (Grid.objects.visible_to(request.user).under(region.path)).count()
     return render(request, "regions/region_detail.html", ctx)
+
+
+@role_required
+def region_map(request):
+    """The map of the user's grids (or of `?in=<region>`), each shaded by its open and
+    overdue matters, with the grids listed worst first beside it."""
+    user = request.user
+    region = geo.scope_region(request)
+    if region is None:
+        top = common_path(roles.read_paths(user, "grid"))
+        region = Region.objects.visible_to(user).filter(path=top).first() if top else None
+    grids = Grid.objects.visible_to(user).select_related("region")
+    if region is not None:
+        grids = grids.under(region.path)
+        layers = geo.map_layers(user, region)
+    else:  # several trees: every grid the user sees, no narrower region
+        layers = [{"url": reverse("regions:geo_grids"), "kind": "grids", "name": _("Grids")}]
+    grids = list(grids)
+    counts = geo.grid_counts(user, [g.region_path for g in grids])
+    rows = sorted(
+        (
+            {
+                "grid": g,
+                "open": counts.get(g.region_path, (0, 0))[0],
+                "overdue": counts.get(g.region_path, (0, 0))[1],
+            }
+            for g in grids
+        ),
+        key=lambda r: (-r["overdue"], -r["open"], r["grid"].region.code),
+    )
+    return render(
+        request,
+        "regions/map.html",
+        {
+            "region": region,
+            "rows": rows,
+            "map_layers": json.dumps(layers, ensure_ascii=False),
+        },
+    )
 
 
 @role_required

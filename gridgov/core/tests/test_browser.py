@@ -42,7 +42,7 @@ def test_grid_worker_walk_through(browser, live_demo, tmp_path):
     # home → my grid
     page.get_by_role("link", name=re.compile("珠曲登第1网格")).first.click()
     expect(page.locator("h1")).to_contain_text("珠曲登第1网格")
-    expect(page.locator(".grid-map svg path")).to_have_count(1)
+    expect(page.locator(".map path.map-focus[data-kind=grids]")).to_have_count(1)
     page.screenshot(path=str(tmp_path / "grid.png"), full_page=True)
     # the page fits a phone: nothing wider than the screen
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

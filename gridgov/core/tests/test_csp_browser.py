@@ -95,7 +95,7 @@ def test_staff_pages_keep_to_the_policy(watch, live_demo):
     w = watch("worker", base, width=375)
     w.visit(base + "/")
     w.page.get_by_role("link", name=re.compile("珠曲登第1网格")).first.click()
-    expect(w.page.locator(".grid-map svg path")).to_have_count(1)
+    expect(w.page.locator(".map path.map-focus[data-kind=grids]")).to_have_count(1)
     page = w.visit(base + "/matters/")
     page.locator("table a[href^='/matters/']").first.click()
     page.wait_for_load_state("load")

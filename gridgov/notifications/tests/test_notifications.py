@@ -77,7 +77,7 @@ def test_every_hand_off_tells_who_acts_next_and_settles_what_was_asked(world):
     # the badge on every page counts it; opening the notice marks it read
     c = Client()
     c.force_login(worker)
-    assert '<span class="badge">1</span>' in c.get("/matters/").content.decode()
+    assert 'id="unread-count">1<' in c.get("/matters/").content.decode()
     inbox = c.get("/inbox/?waiting=1").content.decode()
     assert f'href="/inbox/{outcome.pk}/"' in inbox
     opened = c.get(f"/inbox/{outcome.pk}/")
