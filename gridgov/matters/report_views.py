@@ -178,14 +178,22 @@ def place(request):
             draft,
             1,
             form=form,
-            # The map component (map.js) draws these GeoJSON layers; the grid layer is
-            # added here once the maps' GeoJSON endpoints exist.
-            map_layers=json.dumps([]),
+            # map.js draws the user's grids and the buildings of the place in focus; a tap
+            # picks the point (the grid it falls in is decided again on the next step)
+            map_layers=json.dumps(_map_layers(focus[:15])),
             map_focus=focus[:15],
             locate_url=reverse("matters:report_locate"),
         ),
         status=status,
     )
+
+
+def _map_layers(grid_code: str) -> list[dict]:
+    layers = [{"url": reverse("regions:geo_grids"), "kind": "grids", "name": _("Grids")}]
+    if grid_code:
+        url = reverse("regions:geo_buildings") + f"?in={grid_code}"
+        layers.append({"url": url, "kind": "buildings", "name": _("Buildings")})
+    return layers
 
 
 @require_GET
