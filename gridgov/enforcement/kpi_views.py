@@ -99,17 +99,22 @@ def dashboard(request):
     today = timezone.localdate()
     g = request.GET
     error = None
+    # Unless asked otherwise the page opens on the last complete year: the current one is
+    # near empty for months, and its rates read as failures.
+    last_year = today.year - 1
     try:
         if g.get("year", "").strip():
             year = parsing.integer(g["year"], minimum=FIRST_YEAR, maximum=LAST_YEAR)
             start, end = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), today)
-        else:
+        elif g.get("start", "").strip() or g.get("end", "").strip():
             start = parsing.day(g.get("start") or f"{today.year}-01-01")
             end = parsing.day(g.get("end") or today.isoformat())
+        else:
+            start, end = datetime.date(last_year, 1, 1), datetime.date(last_year, 12, 31)
         check_period(start, end, ten_years_at_most=True)
     except Invalid:
         error = _("Give a start date and an end date after it (at most ten years).")
-        start, end = datetime.date(today.year, 1, 1), today
+        start, end = datetime.date(last_year, 1, 1), datetime.date(last_year, 12, 31)
     court = g.get("court", "")
     scope = kpi_scope(request.user, end, court)
     figures = kpis.compute(scope, start, end)

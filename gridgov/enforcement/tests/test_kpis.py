@@ -170,3 +170,24 @@ def test_dashboard_page(world, courts, book):
     worker = Client()
     worker.force_login(world.users["worker_a1"])
     assert worker.get("/enforcement/kpis/").status_code == 403
+
+
+def test_dashboard_opens_on_the_last_complete_year(world, courts, book):
+    """The current year is near empty for months; unless asked otherwise the page shows the
+    last complete one. Its court table labels every cell, so it reads as cards on a phone."""
+    import re
+
+    from django.test import Client
+    from django.utils import timezone
+
+    officer = Client()
+    officer.force_login(world.users["court_officer"])
+    last = timezone.localdate().year - 1
+    html = officer.get("/enforcement/kpis/").content.decode()
+    assert f'name="start" value="{last}-01-01"' in html
+    assert f'name="end" value="{last}-12-31"' in html
+    asked = officer.get("/enforcement/kpis/", {"start": "2026-01-01", "end": "2026-06-30"})
+    assert 'name="start" value="2026-01-01"' in asked.content.decode()
+    table = re.search(r'<table id="by-court" class="cards">.*?</table>', html, re.S).group(0)
+    cells = re.findall(r"<td[^>]*>", table)
+    assert cells and all("data-label=" in td for td in cells)
