@@ -4,8 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from .models import Category, Priority, State
 
 
+class CategoryChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.label
+
+
 class ReportForm(forms.Form):
-    category = forms.ModelChoiceField(
+    category = CategoryChoice(
         Category.objects.filter(active=True), label=_("category"), to_field_name="code"
     )
     description = forms.CharField(
@@ -26,7 +31,7 @@ class ReportForm(forms.Form):
         self.extra = []
         for spec in category.fields if category else []:
             name = f"attr_{spec['code']}"
-            label = spec.get("label") or spec["code"]
+            label = category.field_label(spec)
             required = bool(spec.get("required"))
             kind = spec.get("type", "text")
             choices = [(c, c) for c in spec.get("choices", [])]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.accounts import roles
-from gridgov.core import parsing
+from gridgov.core import actors, parsing
 from gridgov.core.errors import ActionError, Invalid, NotFound
 from gridgov.core.scoping import get_visible
 from gridgov.core.views import history_context, paginate, role_required
@@ -128,11 +128,11 @@ def _detail_context(user, matter):
     allowed = workflow.allowed(user, matter)
     ctx = {
         "matter": matter,
-        "events": matter.events.select_related("actor"),
+        "events": actors.annotate(matter.events.select_related("actor")),
         "allowed": allowed,
         "history": history_context(user, matter),
         "attributes": [
-            (f.get("label") or f["code"], matter.attributes.get(f["code"]))
+            (matter.category.field_label(f), matter.attributes.get(f["code"]))
             for f in matter.category.fields
             if f["code"] in matter.attributes
         ],
