@@ -21,11 +21,12 @@ from gridgov.people.models import Unit, UnitKind
 from gridgov.regions.models import Level, Region
 
 from . import public
+from .forms import CategoryChoice
 from .models import Category, Matter, MatterPhoto, Sign
 
 
 class PublicReportForm(forms.Form):
-    category = forms.ModelChoiceField(
+    category = CategoryChoice(
         Category.objects.none(),
         label=gettext_lazy("category"),
         to_field_name="code",
