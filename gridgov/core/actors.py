@@ -57,7 +57,9 @@ def role_label(roles: Iterable[str]) -> str:
 
 
 def person(name: str, role: str = "") -> str:
-    return _("%(name)s (%(role)s)") % {"name": name, "role": role} if role else name
+    if not role or role in name:  # a name recorded with its role already
+        return name
+    return _("%(name)s (%(role)s)") % {"name": name, "role": role}
 
 
 def _user_label(user, roles_of: dict | None) -> str:
