@@ -363,6 +363,10 @@ class Story:
             reported = self.now - datetime.timedelta(days=days)
         else:
             reported = self.now - datetime.timedelta(days=rng.uniform(4, STORY_DAYS - 2))
+        by_public = category.public and i % 3 == 0  # some come from residents' Open311 apps
+        if not by_public:  # grid workers report in working hours
+            at_work = self._working_hours(reported)
+            reported = at_work if at_work < self.now - datetime.timedelta(minutes=20) else reported
         moments = [reported]
         moment = reported
         deadline = None
@@ -385,7 +389,6 @@ class Story:
         cut = self.now - datetime.timedelta(minutes=10)
         steps = [s for s, m in zip(steps, moments[1:], strict=True) if m < cut]
         moments = moments[: len(steps) + 1]
-        by_public = category.public and i % 3 == 0  # some come from residents' Open311 apps
         self._push(
             moments[0],
             "report",

@@ -191,3 +191,14 @@ def test_dashboard_opens_on_the_last_complete_year(world, courts, book):
     table = re.search(r'<table id="by-court" class="cards">.*?</table>', html, re.S).group(0)
     cells = re.findall(r"<td[^>]*>", table)
     assert cells and all("data-label=" in td for td in cells)
+
+
+def test_the_last_complete_year_is_one_with_cases(world, courts, book):
+    """A deployment whose history stops some years back (the demo's ends in 2023) opens on
+    the last year with cases, not on an empty one."""
+    from gridgov.enforcement.kpi_views import last_complete_year
+
+    officer = world.user("court_officer")
+    assert last_complete_year(officer, D(2026, 11, 29)) == 2025
+    assert last_complete_year(officer, D(2029, 2, 1)) == 2026
+    assert last_complete_year(world.user("worker_a1"), D(2029, 2, 1)) == 2028
