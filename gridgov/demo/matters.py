@@ -361,6 +361,9 @@ class Story:
         elif target in (State.DISPATCHED, State.IN_HAND):
             days = rng.uniform(0.3, category.deadline_days * 1.4 + 3)
             reported = self.now - datetime.timedelta(days=days)
+        elif target in (State.HANDLED, State.VERIFIED):  # waiting for the next step: lately
+            days = rng.uniform(1, category.deadline_days * 1.3 + 2)
+            reported = self.now - datetime.timedelta(days=days)
         else:
             reported = self.now - datetime.timedelta(days=rng.uniform(4, STORY_DAYS - 2))
         by_public = category.public and i % 3 == 0  # some come from residents' Open311 apps
