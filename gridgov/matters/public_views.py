@@ -1,5 +1,7 @@
 """The pages behind a QR-code sign (no account needed) and the staff pages for signs."""
 
+import re
+
 import segno
 from django import forms
 from django.conf import settings
@@ -179,6 +181,19 @@ def signs(request):
     )
 
 
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` characters, broken after "、" or "：" where one falls."""
+    rows, row = [], ""
+    for part in re.split(r"(?<=[、：])", text):
+        while len(part) > width:  # a part too long for a line of its own
+            rows, row, part = rows + ([row] if row else []) + [part[:width]], "", part[width:]
+        if len(row) + len(part) > width:
+            rows.append(row)
+            row = ""
+        row += part
+    return rows + ([row] if row else [])
+
+
 @role_required
 def sign_sheet(request, code):
     """A printable A4 sheet (SVG): the sign's name, what may be reported, who receives it,
@@ -206,9 +221,17 @@ def sign_sheet(request, code):
         f"{escape(title_en)}</text>",
         f'<text x="297.5" y="170" font-size="26" text-anchor="middle">{escape(sign.name)}</text>',
         f'<g transform="translate({x} 200) scale({320 / size})">{qr_svg}</g>',
-        f'<text x="297.5" y="570" font-size="20" text-anchor="middle">{escape(may_report)}</text>',
-        f'<text x="297.5" y="610" font-size="20" text-anchor="middle">{escape(received_by)}</text>',
-        '<text x="297.5" y="650" font-size="14" text-anchor="middle" fill="#555">'
+    ]
+    y = 570
+    for row in _wrap(may_report, 24):  # the sheet holds about 25 characters a line
+        lines.append(
+            f'<text x="297.5" y="{y}" font-size="20" text-anchor="middle">{escape(row)}</text>'
+        )
+        y += 30
+    lines += [
+        f'<text x="297.5" y="{y + 10}" font-size="20" text-anchor="middle">'
+        f"{escape(received_by)}</text>",
+        f'<text x="297.5" y="{y + 50}" font-size="14" text-anchor="middle" fill="#555">'
         f"{escape(url)}</text>",
     ]
     svg = (
