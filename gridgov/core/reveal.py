@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 
 from gridgov.accounts import roles
 
-from . import audit, ratelimit
+from . import actors, audit, ratelimit
 from .actions import is_user
 from .errors import Invalid, TooMany
 from .models import AuditAction
@@ -113,7 +113,7 @@ def _refuse(actor, obj, region_path: str, action: AuditAction) -> None:
                     "hour and was stopped. Open the list of whom they saw and why, and talk "
                     "with them if the reasons do not fit their work."
                 )
-                % {"user": f"{actor} ({actor.get_username()})", "n": per_hour()},
+                % {"user": actors.display(actor), "n": per_hour()},
                 link=reverse("audit")
                 + "?"
                 + urlencode({"actor": actor.get_username(), "action": int(action)}),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from gridgov.accounts import roles
+from gridgov.core import actors
 from gridgov.core.scoping import under
 
 from . import panels
@@ -98,12 +99,14 @@ def audit_list(request):
         qs = qs.filter(action=int(action))
     who = request.GET.get("actor", "").strip()
     if who:
-        qs = qs.filter(actor_label__icontains=who)
+        qs = qs.filter(Q(actor_label__icontains=who) | Q(actor__display_name__icontains=who))
+    page = paginate(request, qs, 50)
+    page.object_list = actors.annotate(page.object_list)
     return render(
         request,
         "core/audit_list.html",
         {
-            "page": paginate(request, qs, 50),
+            "page": page,
             "actions": AuditAction.choices,
             "action": action,
             "who": who,
@@ -117,4 +120,4 @@ def history_context(user, obj) -> list:
 
     if not roles.covers(roles.read_paths(user, "audit"), getattr(obj, "scope_path", "")):
         return []
-    return list(history_for(obj)[:50])
+    return actors.annotate(history_for(obj)[:50])

@@ -5,18 +5,21 @@ the demo's own grid workers, community staff and department handlers."""
 from __future__ import annotations
 
 import datetime
+import heapq
 import random
+from zoneinfo import ZoneInfo
 
-from django.db.models import F
+from django.conf import settings
 from django.utils import timezone
 
 from gridgov.accounts import actions as accounts
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
+from gridgov.demo import clock
 from gridgov.demo.names import person
-from gridgov.matters import disputes, escalation
+from gridgov.matters import calendar, disputes, escalation
 from gridgov.matters.actions import MatterInput, report_matter
-from gridgov.matters.models import RUNNING_STATES, Category, Matter, Priority, Source, State
+from gridgov.matters.models import Category, Matter, Priority, Source, State, Tier
 from gridgov.matters.public import create_sign
 from gridgov.matters.workflow import TRANSITIONS, transition
 from gridgov.people.models import Unit
@@ -195,6 +198,17 @@ STAGES = [
     (State.REJECTED, 4),
 ]
 PATH = ["register", "dispatch", "accept", "handle", "verify", "close", "evaluate"]
+STAGE_LIST = [s for s, weight in STAGES for _ in range(weight)]
+# the last step to a state
+TARGET_STEP = {
+    State.REGISTERED: "register",
+    State.DISPATCHED: "dispatch",
+    State.IN_HAND: "accept",
+    State.HANDLED: "handle",
+    State.VERIFIED: "verify",
+    State.CLOSED: "close",
+    State.EVALUATED: "evaluate",
+}
 
 
 def build(district: Region, password_hash: str, rng: random.Random, n: int = 160, log=print):
@@ -213,11 +227,12 @@ def build(district: Region, password_hash: str, rng: random.Random, n: int = 160
             fields=fields,
         )
     handlers = {}
+    names = random.Random(len(HANDLER_UNITS))  # their own, so the rest stays as seeded
     for i, unit_name in enumerate(HANDLER_UNITS, start=1):
         user = accounts.create_user(
             f"h{i:02d}",
             None,
-            display_name=f"{unit_name[3:]}办理人",
+            display_name=person(names)[0],
             actor=ACTOR,
             check_password=False,
             password_hash=password_hash,
@@ -231,16 +246,194 @@ def build(district: Region, password_hash: str, rng: random.Random, n: int = 160
     )
 
     grids = list(Region.objects.filter(level=Level.GRID).order_by("code"))
-    workers = {a.region_id: a.user for a in _assignments(Role.GRID_WORKER)}
-    staff = {}
-    for a in _assignments(Role.COMMUNITY_STAFF):
-        staff.setdefault(a.region.path, a.user)
-    stages = [s for s, weight in STAGES for _ in range(weight)]
-    count = 0
-    for i in range(n):
-        grid = grids[i % len(grids)]
+    signs = _signs(categories, grids, rng)
+    story = Story(categories, handlers, grids, rng)
+    with clock.story() as story_clock:
+        count = story.play(n, story_clock)
+    now = timezone.now()
+    overdue = Matter.objects.overdue(now).count()
+    escalation.sweep(now)
+    _disputes(rng)
+    log(
+        f"  {count} matters ({overdue} overdue, {story.today} reported today), "
+        f"{len(categories)} categories, {signs} protection signs, "
+        f"{story.meetings} meetings ({story.resolutions} resolutions)"
+    )
+
+
+# The story: the last STORY_DAYS days of the district, played in order of time. Hours a
+# step takes after the one before (low, high); "handle" is drawn against the deadline.
+STORY_DAYS = 60
+GAPS = {
+    "register": (0.3, 5),
+    "reject": (0.5, 8),
+    "dispatch": (0.2, 3),
+    "accept": (1, 20),
+    "rework": (3, 30),
+    "verify": (2, 40),
+    "close": (1, 24),
+    "evaluate": (2, 72),
+}
+WORKDAY = (8, 19)  # local hours in which staff act; the public reports at any hour
+WEEKLY_HOUR, MONTHLY_HOUR, SWEEP_HOUR = 9, 15, 7
+WEEKLY_SINCE = 28  # days since the second street holds weekly meetings
+RESOLUTIONS = {
+    Tier.WEEKLY: (5, "周例会交办：由{unit}牵头，{days}个工作日内办结并反馈，街道跟踪督办。"),
+    Tier.MONTHLY: (10, "月例会商办：由{unit}牵头，{other}配合，{days}个工作日内办结，逾期通报。"),
+}
+
+
+class Story:
+    """Plans each demo matter's steps at their moments, then plays every step of every
+    matter, the daily sweep and the street's weekly and monthly meetings in order of time,
+    each through its action with the story clock set to its moment."""
+
+    def __init__(self, categories: dict, handlers: dict, grids: list, rng: random.Random):
+        self.categories, self.handlers, self.grids, self.rng = categories, handlers, grids, rng
+        self.tz = ZoneInfo(settings.TIME_ZONE)
+        self.now = timezone.now()
+        self.start = self.now - datetime.timedelta(days=STORY_DAYS)
+        self.workers = {a.region_id: a.user for a in _assignments(Role.GRID_WORKER)}
+        self.staff = {}
+        for a in _assignments(Role.COMMUNITY_STAFF):
+            self.staff.setdefault(a.region.path, a.user)
+        self.chairs = {}
+        for a in _assignments(Role.STREET_STAFF):
+            self.chairs.setdefault(a.region.path, a.user)
+        operator = _assignments(Role.OPERATOR).first()
+        self.streets = list(Region.objects.filter(level=Level.STREET).order_by("code"))
+        for street in self.streets:
+            self.chairs.setdefault(street.path, operator.user if operator else None)
+        self.queue: list = []
+        self.seq = 0
+        self.matters: dict[int, int] = {}  # plan index → matter pk
+        self.today = self.meetings = self.resolutions = 0
+
+    # -- planning ------------------------------------------------------------------------
+
+    def _push(self, moment, kind, payload):
+        self.seq += 1
+        heapq.heappush(self.queue, (moment, self.seq, kind, payload))
+
+    def _working_hours(self, moment: datetime.datetime) -> datetime.datetime:
+        """The same moment if staff are at work then, else the next morning."""
+        local = moment.astimezone(self.tz)
+        if local.hour < WORKDAY[0]:
+            local = local.replace(hour=WORKDAY[0], minute=self.rng.randint(0, 59))
+        elif local.hour >= WORKDAY[1]:
+            local = (local + datetime.timedelta(days=1)).replace(
+                hour=WORKDAY[0], minute=self.rng.randint(0, 59)
+            )
+        return local
+
+    def _after(self, moment, low, high):
+        return self._working_hours(moment + datetime.timedelta(hours=self.rng.uniform(low, high)))
+
+    def plan(self, i: int, n: int) -> None:
+        rng = self.rng
+        grid = self.grids[i % len(self.grids)]
         code, *_rest = rng.choice(CATEGORIES)
-        category = categories[code]
+        category = self.categories[code]
+        target = STAGE_LIST[i % len(STAGE_LIST)]
+        if target == State.REJECTED:
+            steps = ["reject"]
+        else:
+            steps = PATH[: PATH.index(TARGET_STEP[target]) + 1] if target in TARGET_STEP else []
+        # one matter in six that gets verified is first sent back for rework
+        if "verify" in steps and rng.random() < 0.18:
+            at = steps.index("verify")
+            steps[at:at] = ["rework", "handle_"]  # handled, returned, handled again
+        late = rng.random() < 0.22  # handled after the deadline
+        # When the report came: waiting reports are fresh (a few from today); running
+        # matters started within about their time limit (some are past it); the others
+        # anywhere in the story, early enough for their steps to fit.
+        if target == State.REPORTED and i % 2:  # new today, waiting to be registered
+            midnight = self.now.astimezone(self.tz).replace(hour=0, minute=0, second=0)
+            since = max((self.now - midnight).total_seconds() / 3600, 0.5)
+            reported = self.now - datetime.timedelta(hours=rng.uniform(0.1, since - 0.1))
+        elif target == State.REPORTED:
+            reported = self.now - datetime.timedelta(hours=rng.uniform(6, 30))
+        elif target == State.REGISTERED:
+            reported = self.now - datetime.timedelta(hours=rng.uniform(6, 52))
+        elif target in (State.DISPATCHED, State.IN_HAND) and i % 4 == 0:
+            # stuck: long past its deadline, up the ladder to the street's meetings
+            reported = self.now - datetime.timedelta(days=rng.uniform(20, STORY_DAYS - 2))
+        elif target in (State.DISPATCHED, State.IN_HAND):
+            days = rng.uniform(0.3, category.deadline_days * 1.4 + 3)
+            reported = self.now - datetime.timedelta(days=days)
+        elif target in (State.HANDLED, State.VERIFIED):  # waiting for the next step: lately
+            days = rng.uniform(1, category.deadline_days * 1.3 + 2)
+            reported = self.now - datetime.timedelta(days=days)
+        else:
+            reported = self.now - datetime.timedelta(days=rng.uniform(4, STORY_DAYS - 2))
+        by_public = category.public and i % 3 == 0  # some come from residents' Open311 apps
+        if not by_public:  # grid workers report in working hours
+            at_work = self._working_hours(reported)
+            reported = at_work if at_work < self.now - datetime.timedelta(minutes=20) else reported
+        moments = [reported]
+        moment = reported
+        deadline = None
+        for step in steps:
+            name = step.rstrip("_")
+            if name == "handle":
+                room = (deadline - moment).total_seconds() / 3600 if deadline else 24
+                if late and step == "handle":
+                    hours = max(room, 0) + rng.uniform(10, 200)
+                else:
+                    hours = max(room, 2) * rng.uniform(0.1, 0.85)
+                moment = self._working_hours(moment + datetime.timedelta(hours=hours))
+            else:
+                moment = self._after(moment, *GAPS[name])
+            if name == "register":
+                deadline = calendar.deadline_after(moment, category.deadline_days)
+            moments.append(moment)
+        # a running matter holds still where the story ends: steps that would fall in the
+        # future do not happen yet
+        cut = self.now - datetime.timedelta(minutes=10)
+        steps = [s for s, m in zip(steps, moments[1:], strict=True) if m < cut]
+        moments = moments[: len(steps) + 1]
+        self._push(
+            moments[0],
+            "report",
+            {"i": i, "grid": grid, "category": category, "public": by_public},
+        )
+        for step, m in zip(steps, moments[1:], strict=True):
+            self._push(m, "step", {"i": i, "step": step.rstrip("_"), "grid": grid})
+
+    def plan_calendar(self) -> None:
+        day = self.start.astimezone(self.tz).date() + datetime.timedelta(days=1)
+        last = self.now.astimezone(self.tz).date()
+        while day <= last:
+            at = datetime.datetime.combine(day, datetime.time(SWEEP_HOUR), tzinfo=self.tz)
+            self._push(at, "sweep", None)
+            working = calendar.is_working_day(day)
+            if working and day.weekday() == 0:  # the street's weekly meeting, Monday morning
+                at = datetime.datetime.combine(day, datetime.time(WEEKLY_HOUR, 30), self.tz)
+                self._push(at, "meeting", Tier.WEEKLY)
+            last_thursday = (
+                day.weekday() == 3 and (day + datetime.timedelta(days=7)).month != day.month
+            )
+            if working and last_thursday:  # the monthly meeting
+                at = datetime.datetime.combine(day, datetime.time(MONTHLY_HOUR), self.tz)
+                self._push(at, "meeting", Tier.MONTHLY)
+            day += datetime.timedelta(days=1)
+
+    # -- playing -------------------------------------------------------------------------
+
+    def play(self, n: int, story_clock) -> int:
+        for i in range(n):
+            self.plan(i, n)
+        self.plan_calendar()
+        while self.queue:
+            moment, _seq, kind, payload = heapq.heappop(self.queue)
+            if moment >= self.now:
+                continue
+            story_clock.at(moment)
+            getattr(self, f"_{kind}")(payload)
+        return len(self.matters)
+
+    def _report(self, p) -> None:
+        rng, grid, category = self.rng, p["grid"], p["category"]
         attributes = {}
         for f in category.fields:
             if f["type"] == "number":
@@ -248,76 +441,109 @@ def build(district: Region, password_hash: str, rng: random.Random, n: int = 160
             elif f["type"] in ("choice", "multi"):
                 pick = rng.choice(f["choices"])
                 attributes[f["code"]] = [pick] if f["type"] == "multi" else pick
-        worker = workers[grid.pk]
-        by_public = category.public and i % 3 == 0  # some come from residents' Open311 apps
+        public = p["public"]
         matter = report_matter(
             MatterInput(
                 category=category,
-                description=rng.choice(DESCRIPTIONS[code]),
-                source=Source.OPEN311 if by_public else Source.GRID_WORKER,
+                description=rng.choice(DESCRIPTIONS[category.code]),
+                source=Source.OPEN311 if public else Source.GRID_WORKER,
                 region=grid,
-                lat=round(grid.lat + rng.uniform(-0.001, 0.001), 6) if by_public else None,
-                lon=round(grid.lon + rng.uniform(-0.001, 0.001), 6) if by_public else None,
+                lat=round(grid.lat + rng.uniform(-0.001, 0.001), 6) if public else None,
+                lon=round(grid.lon + rng.uniform(-0.001, 0.001), 6) if public else None,
                 attributes=attributes,
                 priority=rng.choice([Priority.NORMAL] * 4 + [Priority.HIGH]),
             ),
-            actor="open311:demo-app" if by_public else worker,
+            actor="open311:demo-app" if public else self.workers[grid.pk],
         )
-        target = stages[i % len(stages)]
-        community_staff = staff[grid.path[: -Region.steplen]]
-        if target == State.REJECTED:
-            transition(matter, "reject", actor=community_staff, reason="不属于受理范围，已告知")
-        else:
-            for name in PATH:
-                if matter.state == target:
-                    break
-                who = {
-                    "accept": "handler",
-                    "handle": "handler",
-                    "verify": "worker",
-                    "evaluate": "worker",
-                }.get(name, "staff")
-                actor = {
-                    "staff": community_staff,
-                    "worker": worker,
-                    "handler": handlers.get(matter.handling_unit_id),
-                }[who]
-                fields = {
-                    "dispatch": {"unit": category.default_unit},
-                    "handle": {"note": "已到现场处置完毕，附处置说明"},
-                    # a note for the reporter now and then; otherwise the fixed text
-                    "close": {"public_note": "已处理完毕，感谢您的反映。"}
-                    if category.public and rng.random() < 0.5
-                    else {},
-                    "evaluate": {"rating": rng.choice([4, 5, 5, 5, 3])},
-                }.get(name, {})
-                if name in TRANSITIONS and matter.state in TRANSITIONS[name].sources:
-                    matter = transition(matter, name, actor=actor, **fields)
-        count += 1
-    # A demo needs a past: spread the reports over the last 60 days and let some of the
-    # open ones run late, so the worklists show overdue matters. This only moves clocks on
-    # generated data; every step above went through the actions and is audited.
-    now = timezone.now()
-    for m in Matter.objects.select_related("category"):
-        days = rng.randint(0, 60)
-        if m.state in RUNNING_STATES:  # about a quarter of the running ones are late
-            days = rng.randint(0, m.category.deadline_days + 1)
-        shift = datetime.timedelta(days=days, hours=rng.randint(0, 12))
-        Matter.objects.filter(pk=m.pk).update(
-            created_at=F("created_at") - shift,
-            registered_at=m.registered_at - shift if m.registered_at else None,
-            deadline=m.deadline - shift if m.deadline else None,
-            handled_at=m.handled_at - shift if m.handled_at else None,
-            closed_at=m.closed_at - shift if m.closed_at else None,
-        )
-    overdue = Matter.objects.overdue(now).count()
-    escalation.sweep(now)
-    _disputes(rng)
-    signs = _signs(categories, grids, rng)
-    log(
-        f"  {count} matters ({overdue} overdue), {len(categories)} categories, "
-        f"{signs} protection signs"
-    )
+        self.matters[p["i"]] = matter.pk
+        if timezone.localdate(matter.created_at) == timezone.localdate(self.now):
+            self.today += 1
+
+    def _step(self, p) -> None:
+        if p["i"] not in self.matters:
+            return
+        matter = Matter.objects.select_related("category").get(pk=self.matters[p["i"]])
+        name = p["step"]
+        if name == "handle" and matter.state == State.DISPATCHED:
+            # a meeting sent it (back) to a unit: that unit takes it in hand first
+            self._do(matter, "accept", p["grid"])
+            matter = Matter.objects.select_related("category").get(pk=matter.pk)
+        if name in TRANSITIONS and matter.state in TRANSITIONS[name].sources:
+            self._do(matter, name, p["grid"])
+
+    def _do(self, matter, name, grid) -> Matter:
+        community_staff = self.staff[grid.path[: -Region.steplen]]
+        worker = self.workers[grid.pk]
+        who = {
+            "accept": "handler",
+            "handle": "handler",
+            "verify": "worker",
+            "rework": "worker",
+            "evaluate": "worker",
+        }.get(name, "staff")
+        actor = {
+            "staff": community_staff,
+            "worker": worker,
+            "handler": self.handlers.get(matter.handling_unit_id),
+        }[who]
+        if actor is None:
+            return matter
+        category = matter.category
+        fields = {
+            "reject": {"reason": "不属于受理范围，已告知"},
+            "dispatch": {"unit": category.default_unit},
+            "handle": {"note": "已到现场处置完毕，附处置说明"},
+            "rework": {"reason": "现场复核仍未整改到位，请重新处置"},
+            # a note for the reporter now and then; otherwise the fixed text
+            "close": {"public_note": "已处理完毕，感谢您的反映。"}
+            if category.public and self.rng.random() < 0.5
+            else {},
+            "evaluate": {"rating": self.rng.choice([4, 5, 5, 5, 3])},
+        }.get(name, {})
+        return transition(matter, name, actor=actor, **fields)
+
+    def _sweep(self, _payload) -> None:
+        escalation.sweep(timezone.now())
+
+    def _meeting(self, tier) -> None:
+        """The streets' meetings of `tier`: called, held, and a resolution for every matter
+        on the agenda; some resolved matters are then handled in time, others are not (and
+        come back to the next meeting). The second street began its weekly meetings only
+        four weeks ago: what waited there longer went on up to its monthly meeting."""
+        days, wording = RESOLUTIONS[tier]
+        today = timezone.localdate()
+        units = list(Unit.objects.filter(name__in=HANDLER_UNITS).order_by("name"))
+        weekly_since = timezone.localdate(self.now) - datetime.timedelta(days=WEEKLY_SINCE)
+        for k, street in enumerate(self.streets):
+            chair = self.chairs.get(street.path)
+            if chair is None or (tier == Tier.WEEKLY and k == 1 and today < weekly_since):
+                continue
+            meeting = escalation.call_meeting(street, tier, today, actor=chair)
+            names = [str(chair)] + [person(self.rng)[0] for _k in range(4)]
+            escalation.record_attendance(meeting, names, actor=chair)
+            self.meetings += 1
+            for item in meeting.items.select_related("matter__category", "matter__handling_unit"):
+                matter = item.matter
+                lead = matter.handling_unit or matter.category.default_unit
+                others = [u for u in units if u.pk != lead.pk]
+                assigned = [lead] if tier == Tier.WEEKLY else [lead, self.rng.choice(others)]
+                new_deadline = calendar.add_working_days(today, days)
+                note = wording.format(
+                    unit=lead.name,
+                    other="、".join(u.name for u in assigned[1:]),
+                    days=days,
+                )
+                escalation.resolve_item(
+                    item, units=assigned, new_deadline=new_deadline, note=note, actor=chair
+                )
+                self.resolutions += 1
+                if self.rng.random() < 0.6:  # handled within the new time limit
+                    index = next(k for k, pk in self.matters.items() if pk == matter.pk)
+                    grid = Region.objects.get(pk=matter.region_id)
+                    moment = timezone.now()
+                    for step in ("handle", "verify", "close"):
+                        moment = self._after(moment, 4, days * 14 if step == "handle" else 30)
+                        self._push(moment, "step", {"i": index, "step": step, "grid": grid})
 
 
 def _disputes(rng: random.Random) -> None:
@@ -334,9 +560,11 @@ def _disputes(rng: random.Random) -> None:
         )
         disputes.add_party(m, person(rng)[0], "respondent", actor=worker)
         outcome = rng.choice(["agreement", "agreement", "partial", "failed"])
+        reported = timezone.localdate(m.created_at)
+        since = (timezone.localdate() - reported).days
         disputes.record_session(
             m,
-            held_on=timezone.localdate() - datetime.timedelta(days=rng.randint(1, 20)),
+            held_on=reported + datetime.timedelta(days=rng.randint(0, max(since, 0))),
             mediators=forces[:2],
             outcome=outcome,
             agreement="" if outcome == "failed" else "双方同意按协议履行，网格员一周后回访",

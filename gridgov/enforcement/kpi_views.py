@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.db.models.functions import TruncMonth
 from django.shortcuts import render
 from django.utils import timezone
@@ -21,7 +21,7 @@ from gridgov.core.views import role_required
 
 from . import kpis
 from .cases import add_months
-from .models import Campaign, ClosureType, Court
+from .models import Campaign, ClosureType, Court, EnforcementCase
 
 
 def kpi_scope(user, end: datetime.date, court: str = ""):
@@ -91,22 +91,37 @@ def _closures(scope, start, end) -> list[dict]:
     return [{"name": str(labels.get(t, t)), "value": n} for t, n in rows if n]
 
 
+def last_complete_year(user, today: datetime.date) -> int:
+    """The year the page opens on unless asked otherwise: the last complete year in which
+    the user's courts received cases (the current year is near empty for months and its
+    rates read as failures; a year with no cases says nothing either)."""
+    latest = (
+        EnforcementCase.objects.visible_to(user)
+        .filter(filed_on__lt=datetime.date(today.year, 1, 1))
+        .aggregate(latest=Max("filed_on"))["latest"]
+    )
+    return latest.year if latest else today.year - 1
+
+
 @role_required
 def dashboard(request):
     today = timezone.localdate()
     g = request.GET
     error = None
+    last_year = last_complete_year(request.user, today)
     try:
         if g.get("year", "").strip():
             year = parsing.integer(g["year"], minimum=FIRST_YEAR, maximum=LAST_YEAR)
             start, end = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), today)
-        else:
+        elif g.get("start", "").strip() or g.get("end", "").strip():
             start = parsing.day(g.get("start") or f"{today.year}-01-01")
             end = parsing.day(g.get("end") or today.isoformat())
+        else:
+            start, end = datetime.date(last_year, 1, 1), datetime.date(last_year, 12, 31)
         check_period(start, end, ten_years_at_most=True)
     except Invalid:
         error = _("Give a start date and an end date after it (at most ten years).")
-        start, end = datetime.date(today.year, 1, 1), today
+        start, end = datetime.date(last_year, 1, 1), datetime.date(last_year, 12, 31)
     court = g.get("court", "")
     scope = kpi_scope(request.user, end, court)
     figures = kpis.compute(scope, start, end)

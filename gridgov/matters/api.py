@@ -185,8 +185,13 @@ class MatterKpiOut(Schema):
     label: str
     registered: int
     due: int
+    handled: int
+    on_time: int
+    late: int
+    overdue_open: int
     closed: int
     closed_on_time: int
+    reworked: int
     closure_rate: float | None
     on_time_rate: float | None
     rework_rate: float | None

@@ -1,10 +1,14 @@
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.regions.models import Level
 
 from .models import Category, Priority, State
+
+
+class CategoryChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.label
 
 
 class PlaceForm(forms.Form):
@@ -103,13 +107,6 @@ class CategoryForm(forms.Form):
     )
 
 
-def category_label(spec: dict) -> str:
-    """An extra field's label in the page's language."""
-    if get_language() == "en" and spec.get("label_en"):
-        return spec["label_en"]
-    return spec.get("label") or spec["code"]
-
-
 TYPED_MAX = 6000  # characters of a field kept in a draft
 
 
@@ -158,7 +155,7 @@ class ReportForm(forms.Form):
         self.extra = []
         for spec in category.fields:
             name = f"attr_{spec['code']}"
-            label = category_label(spec)
+            label = category.field_label(spec)
             required = bool(spec.get("required"))
             kind = spec.get("type", "text")
             choices = [(c, c) for c in spec.get("choices", [])]

@@ -5,7 +5,6 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gridgov.accounts import roles
@@ -41,12 +40,6 @@ def counts_by_grid(user, grid_paths: list[str]) -> dict[str, tuple[int, int]]:
     return out
 
 
-def _category_name(category) -> str:
-    if (get_language() or "").startswith("en") and category.name_en:
-        return category.name_en
-    return category.name
-
-
 def matters_view(request):
     """Open matters the user sees that carry a location (under `?in=<region>`); those
     without one are counted in `unplaced`."""
@@ -62,7 +55,7 @@ def matters_view(request):
         features.append(
             feature(
                 point(m.lon, m.lat),
-                name=f"{_category_name(m.category)} · {m.get_state_display()}",
+                name=f"{m.category.label} · {m.get_state_display()}",
                 code=m.code,
                 url=reverse("matters:detail", args=[m.code]),
                 tone="danger" if overdue else "warn",

@@ -15,6 +15,15 @@ from . import calendar, kpis
 from .models import Matter
 
 
+def _row_name(label: str) -> str:
+    """kpis.compute marks two rows rather than naming them."""
+    if label == "total":
+        return str(_("total"))
+    if label == "—":
+        return str(_("no handling unit yet"))
+    return label
+
+
 @role_required
 def kpi_page(request):
     if not roles.read_paths(request.user, "matter"):
@@ -36,9 +45,18 @@ def kpi_page(request):
         calendar.end_of_day(end),
         by=by,
     )
+    groups = [r for r in rows if r.label != "total"] or rows
+    chart = {
+        "labels": [_row_name(r.label) for r in groups],
+        "on_time": [r.on_time for r in groups],
+        "late": [r.late - r.overdue_open for r in groups],
+        "overdue": [r.overdue_open for r in groups],
+    }
+    if not any(r.registered for r in rows):
+        chart["labels"] = []
     return render(
         request,
         "matters/kpis.html",
-        {"rows": rows, "start": start, "end": end, "by": by, "error": error},
+        {"rows": rows, "chart": chart, "start": start, "end": end, "by": by, "error": error},
         status=400 if error else 200,
     )

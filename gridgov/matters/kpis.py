@@ -2,20 +2,26 @@
 
 The cohort is the matters *registered* in the period [start, end) and in scope. Figures are
 taken as they stood at `end` (a closing after the period does not count), so a past period
-reads the same tomorrow as today. With R the cohort:
+reads the same tomorrow as today. With R the cohort (matters merged as duplicates stay
+counted as registered and are otherwise left out: their twin carries the work):
 
 * registered  = |R|
 * due         = matters of R whose deadline falls before `end`
+* handled     = matters of R whose handling was reported before `end`
+* on time     = handled matters whose handling came by their deadline (the deadline
+                includes approved extensions)
+* late        = handled matters whose handling came after their deadline, and matters not
+                handled by `end` whose deadline had passed by then (overdue, still open)
 * closed      = matters of R closed before `end`
-* closed on time = closed matters whose last report of handling came by their deadline
-                (the deadline includes approved extensions)
+* closed on time = closed matters whose handling came by their deadline
 * closure rate (结案率)         = closed / registered
-* on-time rate (按期结案率)      = closed on time / closed
-* rework rate (返工率)          = handled matters returned for rework at least once / handled
+* on-time rate (按期办结率)      = on time / (on time + late)
+* rework rate (返工率)          = matters returned for rework at least once / matters whose
+                                  handling was reported at least once (handled or reworked)
 * extension rate (延期率)       = matters with an approved extension / registered
 * average handling time        = mean of (handled − registered) over handled matters, in hours
 
-Rates are None when their denominator is zero.
+Rates are None when their denominator is zero; a zero is a zero.
 """
 
 from __future__ import annotations
@@ -27,15 +33,21 @@ from collections import defaultdict
 from gridgov.core.scoping import common_path
 from gridgov.regions.models import Region
 
+from .models import State
+
 
 @dataclasses.dataclass
 class Figures:
     label: str
     registered: int = 0
     due: int = 0
+    handled: int = 0
+    on_time: int = 0
+    late: int = 0
+    overdue_open: int = 0
     closed: int = 0
     closed_on_time: int = 0
-    handled: int = 0
+    submitted: int = 0  # handling reported at least once: handled now, or returned for rework
     reworked: int = 0
     extended: int = 0
     handling_hours_total: float = 0.0
@@ -50,11 +62,11 @@ class Figures:
 
     @property
     def on_time_rate(self):
-        return self._rate(self.closed_on_time, self.closed)
+        return self._rate(self.on_time, self.on_time + self.late)
 
     @property
     def rework_rate(self):
-        return self._rate(self.reworked, self.handled)
+        return self._rate(self.reworked, self.submitted)
 
     @property
     def extension_rate(self):
@@ -69,8 +81,13 @@ class Figures:
             "label": self.label,
             "registered": self.registered,
             "due": self.due,
+            "handled": self.handled,
+            "on_time": self.on_time,
+            "late": self.late,
+            "overdue_open": self.overdue_open,
             "closed": self.closed,
             "closed_on_time": self.closed_on_time,
+            "reworked": self.reworked,
             "closure_rate": self.closure_rate,
             "on_time_rate": self.on_time_rate,
             "rework_rate": self.rework_rate,
@@ -85,6 +102,7 @@ def compute(queryset, start: datetime.datetime, end: datetime.datetime, by: str 
     rows = queryset.filter(registered_at__gte=start, registered_at__lt=end).values(
         "region_path",
         "handling_unit__name",
+        "state",
         "deadline",
         "handled_at",
         "closed_at",
@@ -123,17 +141,29 @@ def compute(queryset, start: datetime.datetime, end: datetime.datetime, by: str 
 
 def _add(fig: Figures, r: dict, end) -> None:
     fig.registered += 1
-    if r["deadline"] and r["deadline"] < end:
+    deadline = r["deadline"]
+    if deadline and deadline < end:
         fig.due += 1
-    handled = r["handled_at"] is not None and r["handled_at"] < end
-    if handled:
+    if r["extension_count"]:
+        fig.extended += 1
+    if r["state"] == State.MERGED:
+        return
+    handled_at = r["handled_at"] if r["handled_at"] and r["handled_at"] < end else None
+    if handled_at:
         fig.handled += 1
-        fig.handling_hours_total += (r["handled_at"] - r["registered_at"]).total_seconds() / 3600
+        fig.handling_hours_total += (handled_at - r["registered_at"]).total_seconds() / 3600
+        if deadline is None or handled_at <= deadline:
+            fig.on_time += 1
+        else:
+            fig.late += 1
+    elif deadline and deadline < end:
+        fig.late += 1
+        fig.overdue_open += 1
+    if handled_at or r["rework_count"]:
+        fig.submitted += 1
         if r["rework_count"]:
             fig.reworked += 1
     if r["closed_at"] is not None and r["closed_at"] < end:
         fig.closed += 1
-        if r["handled_at"] and r["deadline"] and r["handled_at"] <= r["deadline"]:
+        if handled_at and (deadline is None or handled_at <= deadline):
             fig.closed_on_time += 1
-    if r["extension_count"]:
-        fig.extended += 1

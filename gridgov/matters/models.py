@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts import roles
@@ -107,6 +107,21 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name people read: the English name on an English page (the Chinese name is
+        the category's own, kept in audit entries and exports)."""
+        return self.name_en if self.name_en and _english() else self.name
+
+    def field_label(self, spec: dict) -> str:
+        """An extra field's label in the page's language."""
+        english = spec.get("label_en") if _english() else ""
+        return english or spec.get("label") or spec["code"]
+
+
+def _english() -> bool:
+    return (translation.get_language() or "").startswith("en")
 
 
 class State(models.TextChoices):

@@ -176,7 +176,7 @@ def public_view(matter: Matter) -> PublicView:
         received=matter.created_at,
         status=matter.get_state_display(),
         note=public_note(matter, events),
-        category=matter.category.name,
+        category=matter.category.label,
         steps=public_progress(events),
     )
 

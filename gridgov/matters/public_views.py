@@ -1,5 +1,7 @@
 """The pages behind a QR-code sign (no account needed) and the staff pages for signs."""
 
+import re
+
 import segno
 from django import forms
 from django.conf import settings
@@ -7,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,11 +24,12 @@ from gridgov.regions.models import Level, Region
 
 from . import public
 from .drafts import Draft
+from .forms import CategoryChoice
 from .models import Category, Matter, MatterPhoto, Sign
 
 
 class PublicReportForm(forms.Form):
-    category = forms.ModelChoiceField(
+    category = CategoryChoice(
         Category.objects.none(),
         label=gettext_lazy("category"),
         to_field_name="code",
@@ -229,6 +233,19 @@ def signs(request):
     )
 
 
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` characters, broken after "、" or "：" where one falls."""
+    rows, row = [], ""
+    for part in re.split(r"(?<=[、：])", text):
+        while len(part) > width:  # a part too long for a line of its own
+            rows, row, part = rows + ([row] if row else []) + [part[:width]], "", part[width:]
+        if len(row) + len(part) > width:
+            rows.append(row)
+            row = ""
+        row += part
+    return rows + ([row] if row else [])
+
+
 @role_required
 def sign_sheet(request, code):
     """A printable A4 sheet (SVG): the sign's name, what may be reported, who receives it,
@@ -239,16 +256,34 @@ def sign_sheet(request, code):
     qr_svg = qr.svg_inline(scale=10, border=2, dark="#000")
     size = qr.symbol_size(scale=10, border=2)[0]
     x = (595 - 320) / 2
+    # What the public reads on the river bank is Chinese, whatever the language of the
+    # person printing it; English comes second, small, for visitors.
+    with translation.override("zh-hans"):
+        title = _("Scan to report")
+        may_report = _("You may report: %(categories)s") % {
+            "categories": "、".join(c.name for c in sign.reportable_categories())
+        }
+        received_by = _("Received by: %(unit)s") % {"unit": sign.receiving_unit.name}
+    with translation.override("en"):
+        title_en = _("Scan to report")
     lines = [
-        f'<text x="297.5" y="110" font-size="40" text-anchor="middle" font-weight="bold">'
-        f"{escape(_('Scan to report'))}</text>",
-        f'<text x="297.5" y="160" font-size="26" text-anchor="middle">{escape(sign.name)}</text>',
+        '<text x="297.5" y="100" font-size="44" text-anchor="middle" font-weight="bold">'
+        f"{escape(title)}</text>",
+        '<text x="297.5" y="128" font-size="16" text-anchor="middle" fill="#555">'
+        f"{escape(title_en)}</text>",
+        f'<text x="297.5" y="170" font-size="26" text-anchor="middle">{escape(sign.name)}</text>',
         f'<g transform="translate({x} 200) scale({320 / size})">{qr_svg}</g>',
-        f'<text x="297.5" y="570" font-size="20" text-anchor="middle">'
-        f"{escape('、'.join(c.name for c in sign.reportable_categories()))}</text>",
-        f'<text x="297.5" y="610" font-size="18" text-anchor="middle">'
-        f"{escape(_('Received by'))}：{escape(sign.receiving_unit.name)}</text>",
-        f'<text x="297.5" y="650" font-size="14" text-anchor="middle" fill="#555">'
+    ]
+    y = 570
+    for row in _wrap(may_report, 24):  # the sheet holds about 25 characters a line
+        lines.append(
+            f'<text x="297.5" y="{y}" font-size="20" text-anchor="middle">{escape(row)}</text>'
+        )
+        y += 30
+    lines += [
+        f'<text x="297.5" y="{y + 10}" font-size="20" text-anchor="middle">'
+        f"{escape(received_by)}</text>",
+        f'<text x="297.5" y="{y + 50}" font-size="14" text-anchor="middle" fill="#555">'
         f"{escape(url)}</text>",
     ]
     svg = (

@@ -39,7 +39,7 @@ from gridgov.regions.models import Level, Region
 
 from . import actions, calendar
 from .drafts import Draft
-from .forms import CategoryForm, PlaceForm, ReportForm, category_label
+from .forms import CategoryForm, PlaceForm, ReportForm
 from .models import Category, CategoryGroup, Matter, Priority
 from .views import _source_for
 
@@ -329,7 +329,7 @@ def _answers(draft: Draft, cat: Category) -> list[tuple[str, str]]:
         value = attributes.get(spec["code"])
         if value not in (None, "", []):
             shown = "、".join(value) if isinstance(value, list) else str(value)
-            rows.append((category_label(spec), shown))
+            rows.append((cat.field_label(spec), shown))
     return rows
 
 
@@ -394,7 +394,7 @@ def _errors_to_steps(exc: ActionError, cat: Category) -> list[tuple[str, str]]:
     """The action's refusal as (message, link to the step that changes it)."""
     where = {"location": "place", "place": "place", "address": "place", "lat": "place"}
     where.update({"lon": "place", "description": "details", "photos": "details"})
-    labels = {f["code"]: category_label(f) for f in cat.fields}
+    labels = {f["code"]: cat.field_label(f) for f in cat.fields}
     items = [e for e in exc.errors if isinstance(e, dict)]
     if not items:
         about_place = exc.status in (403, 404) or exc.message in (

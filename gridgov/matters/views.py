@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gridgov.accounts import roles
-from gridgov.core import parsing
+from gridgov.core import actors, parsing
 from gridgov.core.errors import ActionError, Invalid
 from gridgov.core.scoping import get_visible
 from gridgov.core.views import history_context, paginate, role_required
@@ -133,12 +133,12 @@ def _detail_context(user, matter):
     allowed = workflow.allowed(user, matter)
     ctx = {
         "matter": matter,
-        "events": matter.events.select_related("actor"),
+        "events": actors.annotate(matter.events.select_related("actor")),
         "allowed": allowed,
         "steps": _steps(allowed),
         "history": history_context(user, matter),
         "attributes": [
-            (f.get("label") or f["code"], matter.attributes.get(f["code"]))
+            (matter.category.field_label(f), matter.attributes.get(f["code"]))
             for f in matter.category.fields
             if f["code"] in matter.attributes
         ],

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from gridgov.core import audit, crypto, ratelimit, reveal
+from gridgov.core import actors, audit, crypto, ratelimit, reveal
 from gridgov.core.actions import check_write, is_user
 from gridgov.core.errors import Conflict, Invalid
 from gridgov.core.models import AuditAction
@@ -276,7 +276,7 @@ def refer(referrals: list[Referral], *, actor) -> None:
                     "whether the person has moved and get in touch with %(user)s."
                 )
                 % {
-                    "user": f"{actor} ({actor.get_username()})",
+                    "user": actors.display(actor),
                     "name": (ref.name or "").strip()[:32] or "—",
                     "masked": ref.resident.id_number_masked,
                     "place": labels[ref.place.pk],

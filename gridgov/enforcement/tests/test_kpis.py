@@ -170,3 +170,35 @@ def test_dashboard_page(world, courts, book):
     worker = Client()
     worker.force_login(world.users["worker_a1"])
     assert worker.get("/enforcement/kpis/").status_code == 403
+
+
+def test_dashboard_opens_on_the_last_complete_year(world, courts, book):
+    """The current year is near empty for months; unless asked otherwise the page shows the
+    last complete one. Its court table labels every cell, so it reads as cards on a phone."""
+    import re
+
+    from django.test import Client
+    from django.utils import timezone
+
+    officer = Client()
+    officer.force_login(world.users["court_officer"])
+    last = timezone.localdate().year - 1
+    html = officer.get("/enforcement/kpis/").content.decode()
+    assert f'name="start" value="{last}-01-01"' in html
+    assert f'name="end" value="{last}-12-31"' in html
+    asked = officer.get("/enforcement/kpis/", {"start": "2026-01-01", "end": "2026-06-30"})
+    assert 'name="start" value="2026-01-01"' in asked.content.decode()
+    table = re.search(r'<table id="by-court" class="cards">.*?</table>', html, re.S).group(0)
+    cells = re.findall(r"<td[^>]*>", table)
+    assert cells and all("data-label=" in td for td in cells)
+
+
+def test_the_last_complete_year_is_one_with_cases(world, courts, book):
+    """A deployment whose history stops some years back (the demo's ends in 2023) opens on
+    the last year with cases, not on an empty one."""
+    from gridgov.enforcement.kpi_views import last_complete_year
+
+    officer = world.user("court_officer")
+    assert last_complete_year(officer, D(2026, 11, 29)) == 2025
+    assert last_complete_year(officer, D(2029, 2, 1)) == 2026
+    assert last_complete_year(world.user("worker_a1"), D(2029, 2, 1)) == 2028

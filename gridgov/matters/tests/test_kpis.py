@@ -1,6 +1,7 @@
 """KPI formulas on hand-made data (see gridgov.matters.kpis for the definitions)."""
 
 import datetime
+import re
 
 from django.test import Client
 
@@ -57,10 +58,67 @@ def test_formulas_on_hand_made_data(world):
     assert (total.registered, total.due, total.closed, total.closed_on_time) == (5, 3, 2, 1)
     assert total.handled == 3 and total.reworked == 1 and total.extended == 1
     assert total.closure_rate == 0.4
+    assert (total.on_time, total.late, total.overdue_open) == (2, 2, 1)
     assert total.on_time_rate == 0.5
     assert total.rework_rate == round(1 / 3, 4)
     assert total.extension_rate == 0.2
     assert total.average_handling_hours == round((24 + 96 + 24) / 3, 1)
+
+
+def make_state(world, state, **kw):
+    m = make(world, **kw)
+    Matter.objects.filter(pk=m.pk).update(state=state)
+    return m
+
+
+def test_overdue_open_matters_are_not_on_time(world):
+    """A unit that closed one matter on time and lets three run past their deadline is
+    not on time 100 %: the open overdue ones count as late."""
+    make(world, registered=T, deadline=T + 3 * D, handled=T + 5 * H, closed=T + 2 * D)
+    for _ in range(3):
+        make(world, registered=T, deadline=T + 3 * D)  # dispatched, never handled
+    make(world, registered=T, deadline=T + 60 * D)  # running, not yet due: undecided
+    [total] = kpis.compute(Matter.objects.all(), T, T + 30 * D)
+    assert (total.on_time, total.late, total.overdue_open) == (1, 3, 3)
+    assert total.on_time_rate == 0.25
+    # as it stood before the deadlines passed, nothing was late yet
+    [early] = kpis.compute(Matter.objects.all(), T, T + 2 * D)
+    assert early.late == 0 and early.on_time_rate == 1.0
+
+
+def test_rework_counts_matters_back_in_hand(world):
+    """Returned for rework clears the report of handling: the matter is in hand again and
+    still counts as reworked."""
+    make(world, registered=T, deadline=T + 9 * D, handled=T + 2 * H)
+    make_state(world, "in_hand", registered=T, deadline=T + 9 * D, rework=1)
+    make(world, registered=T, deadline=T + 9 * D, handled=T + 8 * H, closed=T + D, rework=2)
+    [total] = kpis.compute(Matter.objects.all(), T, T + 30 * D)
+    assert total.reworked == 2
+    assert total.rework_rate == round(2 / 3, 4)
+
+
+def test_a_merged_duplicate_is_neither_on_time_nor_late(world):
+    make_state(world, "merged", registered=T, deadline=T + D)
+    [total] = kpis.compute(Matter.objects.all(), T, T + 30 * D)
+    assert total.registered == 1 and total.late == 0 and total.on_time_rate is None
+
+
+def test_kpi_page_shows_zero_as_zero_and_late_as_late(world):
+    # handled within the hour it was registered: average handling 0.0 h, which is a figure
+    minute = datetime.timedelta(minutes=1)
+    make(world, registered=T, deadline=T + 3 * D, handled=T + minute, closed=T + D)
+    make(world, registered=T, deadline=T + 3 * D)  # overdue, still open
+    c = Client()
+    c.force_login(world.users["leader"])
+    html = c.get("/matters/kpis/", {"start": "2026-06-01", "end": "2026-06-30"}).content.decode()
+
+    row = re.search(r'<tr data-registered="2" class="total">(.*?)</tr>', html, re.S).group(1)
+    cell = lambda cls: re.search(rf'class="{cls}[^"]*">([^<]*)<', row).group(1)  # noqa: E731
+    assert cell("average-hours") == "0.0"
+    assert cell("on-time-rate") == "50%"
+    assert cell("rework-rate") == "0%"
+    assert cell("overdue-open") == "1"
+    assert 'id="chart-matters"' in html and 'id="matters-kpi-chart-data"' in html
 
 
 def test_as_of_the_end_of_the_period(world):

@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -157,6 +158,13 @@ def test_sheet_and_lookup(world, sign):
     assert sheet["Content-Type"].startswith("image/svg+xml")
     body = sheet.content.decode()
     assert "/s/green-01/" in body and "<path" in body and "南山绿化工程1号保护牌" in body
+    # Chinese first, whatever the language of whoever prints it; English second, smaller
+    c.cookies["django_language"] = "en"
+    body = c.get("/matters/signs/green-01/sheet.svg").content.decode()
+    assert body.index("扫码上报") < body.index("Scan to report")
+    assert "受理单位：巴宜区住建局" in body and "可上报：" in body and "倾倒垃圾" in body
+    texts = re.findall(r'font-size="20"[^>]*>([^<]*)<', body)
+    assert texts and all(len(t) <= 25 for t in texts)  # every line fits the sheet
     assert c.get("/matters/signs/").status_code == 200
     other = Client()
     other.force_login(world.users["street_b"])
