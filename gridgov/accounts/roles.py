@@ -230,6 +230,7 @@ NAV_GROUPS = (
 )
 NAV_GROUP_OF = {
     "home": "",
+    "regions:map": "",  # the map stands on its own in the bar: it is where a leader starts
     "matters": "matters",
     "regions": "places",
     "people": "places",

@@ -1,6 +1,7 @@
 // The map component. Markup only, no inline script:
 //   <div class="map" data-layers='[{"url": "…geojson", "kind": "grids", "name": "网格"}]'
-//        data-focus="<grid code>" data-pick-lat="#id_lat" data-pick-lon="#id_lon"></div>
+//        data-focus="<grid code>" data-pick-lat="#id_lat" data-pick-lon="#id_lon"
+//        data-locate="off" (optional: no "use my location" button of the map's own)></div>
 // Every .map gets a Leaflet map (vendor/leaflet, fetched only on pages that hold one) that
 // draws its GeoJSON layers — grids as polygons shaded by tone, buildings, signs and matters
 // as circle markers, patrols as lines — with a legend below that switches layers, a
@@ -153,10 +154,13 @@
     }
 
     // "use my location": a button under the map, where it covers nothing and a thumb finds it
-    var locateButton = el("button", "secondary map-locate", say("locate"));
-    locateButton.type = "button";
-    locateButton.addEventListener("click", locate);
-    tools.insertBefore(locateButton, status);
+    // (data-locate="off": the page has its own, like the report form's big button)
+    if (box.dataset.locate !== "off") {
+      var locateButton = el("button", "secondary map-locate", say("locate"));
+      locateButton.type = "button";
+      locateButton.addEventListener("click", locate);
+      tools.insertBefore(locateButton, status);
+    }
     var here = null;
     function locate() {
       if (!navigator.geolocation) {
