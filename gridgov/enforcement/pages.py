@@ -1,6 +1,7 @@
 """Pages for court enforcement: case list, case page, payment-code sheets, finance desk."""
 
 import datetime
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
@@ -56,37 +57,68 @@ def _reader(user):
         raise PermissionDenied(_("Your role does not work on enforcement cases."))
 
 
+DUE_SOON_DAYS = 30  # a month before the statutory limit a case is shown as due soon
+
+
 @role_required
 def case_list(request):
+    """The court's cases as cards: number, parties, court, officer, days left in colour.
+    Filters (court, state, kind, my cases) are chosen from lists; the pager keeps them."""
     _reader(request.user)
+    courts = list(Court.objects.visible_to(request.user).order_by("name"))
     qs = (
         EnforcementCase.objects.visible_to(request.user)
-        .select_related("court")
+        .select_related("court", "officer")
         .prefetch_related("suspensions", "extensions")  # days left, no query per case
         .order_by("-filed_on", "-id")
     )
+    kept = {}
     state = request.GET.get("state", "")
     if state in CaseState.values:
         qs = qs.filter(state=state)
-    q = request.GET.get("q", "").strip()
+        kept["state"] = state
+    kind = request.GET.get("kind", "")
+    if kind in CaseKind.values:
+        qs = qs.filter(kind=kind)
+        kept["kind"] = kind
+    court = next((c for c in courts if str(c.pk) == request.GET.get("court", "")), None)
+    if court is not None:
+        qs = qs.filter(court=court)
+        kept["court"] = court.pk
+    mine = bool(request.GET.get("mine"))
+    if mine:
+        qs = qs.filter(officer=request.user)
+        kept["mine"] = "on"
+    q = request.GET.get("q", "").strip()[:64]
     if q and len(q) == 18 and q[:17].isascii() and q[:17].isdigit():
         qs = parties.cases_of(qs, q)  # exact ID number or credit code, by blind index
     elif q:
         qs = qs.filter(cases.number_q(q, "number__contains") | Q(parties__name=q)).distinct()
+    if q:
+        kept["q"] = q
     page = paginate(request, qs)
     money = ledger.case_balances([c.pk for c in page])
     today = timezone.localdate()
     for c in page:
         c.balance = money.get(c.pk, 0)
         c.days_left = cases.days_left(c, today) if c.state != CaseState.CLOSED else None
+        c.overdue = c.days_left is not None and c.days_left < 0
+        c.due_soon = c.days_left is not None and 0 <= c.days_left <= DUE_SOON_DAYS
+        c.late = -c.days_left if c.overdue else None
     return render(
         request,
         "enforcement/case_list.html",
         {
             "page": page,
             "states": CaseState.choices,
+            "kinds": CaseKind.choices,
+            "courts": courts,
             "state": state,
+            "kind": kind,
+            "court": court,
+            "mine": mine,
             "q": q,
+            "query": urlencode(kept),
             "can_file": Role.COURT_OFFICER in roles.roles_of(request.user),
         },
     )
