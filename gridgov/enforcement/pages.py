@@ -96,6 +96,17 @@ def case_list(request):
         qs = qs.filter(cases.number_q(q, "number__contains") | Q(parties__name=q)).distinct()
     if q:
         kept["q"] = q
+    chosen = [
+        label
+        for label in (
+            _("my cases") if mine else "",
+            q,
+            court.name if court else "",
+            CaseState(state).label if "state" in kept else "",
+            CaseKind(kind).label if "kind" in kept else "",
+        )
+        if label
+    ]
     page = paginate(request, qs)
     money = ledger.case_balances([c.pk for c in page])
     today = timezone.localdate()
@@ -119,6 +130,7 @@ def case_list(request):
             "mine": mine,
             "q": q,
             "query": urlencode(kept),
+            "chosen": chosen,
             "can_file": Role.COURT_OFFICER in roles.roles_of(request.user),
         },
     )

@@ -111,7 +111,20 @@ class FilterForm(forms.Form):
     def filters(self) -> dict:
         """What the list applies: the valid fields (an invalid one is reported on the form
         and not applied)."""
-        return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in ("", None)}
+        data = getattr(self, "cleaned_data", {})
+        return {k: v for k, v in data.items() if v not in ("", None, False)}
+
+    def chosen(self) -> list[str]:
+        """The applied filters as the user reads them ("waiting for me", a grid's name …),
+        for the folded filter box's summary."""
+        out = []
+        for name, value in self.filters().items():
+            field = self.fields[name]
+            if value is True:
+                out.append(str(field.label))
+            else:
+                out.append(_label_of(field.choices, value) or str(value))
+        return out
 
     def query(self) -> str:
         """The filters as a query string, for links that keep them (the pager)."""
@@ -121,6 +134,17 @@ class FilterForm(forms.Form):
         for name, value in self.filters().items():
             q[name] = "on" if value is True else value
         return q.urlencode()
+
+
+def _label_of(choices, value) -> str:
+    for key, label in choices:
+        if isinstance(label, (list, tuple)):
+            found = _label_of(label, value)
+            if found:
+                return found
+        elif str(key) == str(value):
+            return str(label)
+    return ""
 
 
 def _in_choices(choices, value) -> bool:
