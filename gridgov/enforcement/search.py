@@ -29,7 +29,7 @@ def enforcement_cases(user, q):
             search.Result(
                 c.number,
                 reverse("enforcement:case", args=[c.pk]),
-                f"{c.applicant} {_('v.')} {c.respondent} · {c.court.name} · "
+                f"{c.applicant} {_('applies against')} {c.respondent} · {c.court.name} · "
                 f"{c.get_state_display()}",
             )
             for c in found[: search.LIMIT]

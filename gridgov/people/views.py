@@ -72,6 +72,10 @@ def residents(request):
         if gp and gp != r.region_path:
             above = names.get(r.region_path[:-4], "") if r.region_path[:-4] != gp else ""
             r.place_name = f"{above} {r.region.name}".strip()
+        room = (r.household.address or r.household.number) if r.household else ""
+        # a household's address often names its building already ("雪域家园1期2号楼101室")
+        r.lives_at = room if r.place_name and r.region.name in room else f"{r.place_name} {room}"
+        r.lives_at = r.lives_at.strip()
     places = place_groups(request.user)
     return render(
         request,
