@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -86,7 +87,10 @@ def worklist(request):
         params["mine"] = "on"
     form = FilterForm(params, user=request.user)
     form.is_valid()
-    page = paginate(request, worklist_queryset(request.user, form.filters()))
+    # a parameter the form does not show (a home panel's link may add one) is applied and
+    # kept by the pager all the same
+    extra = {k: v for k, v in params.items() if k not in form.fields and v}
+    page = paginate(request, worklist_queryset(request.user, {**extra, **form.filters()}))
     page.object_list = as_cards(page.object_list)
     return render(
         request,
@@ -94,7 +98,7 @@ def worklist(request):
         {
             "form": form,
             "page": page,
-            "query": form.query(),
+            "query": "&".join(q for q in (urlencode(extra), form.query()) if q),
             "can_report": bool(roles.write_paths(request.user, "matter")),
         },
         status=400 if form.errors else 200,

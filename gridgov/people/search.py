@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from gridgov.accounts import roles
 from gridgov.core import search
 
-from .views import search_residents
+from .views import lives_at, search_residents
 
 
 @search.register("people", order=40)
@@ -35,9 +35,7 @@ def people(user, q):
                     for x in (
                         r.get_sex_display(),
                         _("%(n)d years old") % {"n": year - r.birth_year},
-                        f"{r.region.name} {r.household.address or r.household.number}"
-                        if r.household
-                        else r.region.name,
+                        lives_at(r, r.region.name),
                         _("ID number ends %(tail)s") % {"tail": r.id_number_masked[-4:]},
                     )
                     if x

@@ -38,6 +38,16 @@ def search_residents(user, q: str = "", region_code: str = ""):
     return qs
 
 
+def lives_at(resident, place_name: str) -> str:
+    """Building and room as one line: "林芝花园 1号楼 1-101" (a household address that names
+    its building already, "雪域家园1期2号楼101室", is not preceded by it again)."""
+    h = resident.household
+    room = (h.address or h.number) if h else ""
+    if place_name and resident.region.name in room:
+        return room
+    return f"{place_name} {room}".strip()
+
+
 def _require_base_data(user):
     if not roles.read_paths(user, "base_data"):
         raise PermissionDenied(_("Your role may not read base data."))
@@ -72,10 +82,7 @@ def residents(request):
         if gp and gp != r.region_path:
             above = names.get(r.region_path[:-4], "") if r.region_path[:-4] != gp else ""
             r.place_name = f"{above} {r.region.name}".strip()
-        room = (r.household.address or r.household.number) if r.household else ""
-        # a household's address often names its building already ("雪域家园1期2号楼101室")
-        r.lives_at = room if r.place_name and r.region.name in room else f"{r.place_name} {room}"
-        r.lives_at = r.lives_at.strip()
+        r.lives_at = lives_at(r, r.place_name)
     places = place_groups(request.user)
     return render(
         request,
