@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from gridgov.api.urls import api
+from gridgov.core import search as core_search
 from gridgov.core import views as core_views
 from gridgov.enforcement import public_views as enforcement_public
 from gridgov.enforcement import views as enforcement_views
@@ -14,6 +15,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", core_views.audit_list, name="audit"),
+    path("search/", core_search.search_page, name="search"),
     path("healthz", core_views.healthz, name="healthz"),
     path("inbox/", notification_views.inbox, name="inbox"),
     path("inbox/read/", notification_views.read_all, name="inbox_read"),

@@ -1,6 +1,7 @@
 """Pages for court enforcement: case list, case page, payment-code sheets, finance desk."""
 
 import datetime
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
@@ -57,12 +58,23 @@ def _reader(user):
         raise PermissionDenied(_("Your role does not work on enforcement cases."))
 
 
-# the filters the home page's figures link to: (value, label) for the case list
+# the filters the home page's figures link to
 DUE_SOON = "soon"
 EXTENSIONS_WAITING = "waiting"
+DUE_SOON_DAYS = 30  # a month before the statutory limit a case is shown as due soon
 
 
-def listed_cases(user, *, state: str = "", due: str = "", extensions: str = "", q: str = ""):
+def listed_cases(
+    user,
+    *,
+    state: str = "",
+    due: str = "",
+    extensions: str = "",
+    q: str = "",
+    kind: str = "",
+    court=None,
+    mine: bool = False,
+):
     """The case list's rows for its filters (a queryset, or a list by days left when `due`
     asks for the cases at or near their limit); the home page counts the same rows."""
     qs = EnforcementCase.objects.visible_to(user)
@@ -74,6 +86,12 @@ def listed_cases(user, *, state: str = "", due: str = "", extensions: str = "", 
         qs = qs.exclude(state=CaseState.CLOSED)
     elif state in CaseState.values:
         qs = qs.filter(state=state)
+    if kind in CaseKind.values:
+        qs = qs.filter(kind=kind)
+    if court is not None:
+        qs = qs.filter(court=court)
+    if mine:
+        qs = qs.filter(officer=user)
     if extensions == EXTENSIONS_WAITING:
         qs = qs.filter(pk__in=extensions_to_approve(user).values("case_id"))
     if due == DUE_SOON:
@@ -97,34 +115,84 @@ def extensions_to_approve(user):
 
 @role_required
 def case_list(request):
+    """The court's cases as cards: number, parties, court, officer, days left in colour.
+    Filters (court, state, kind, my cases) are chosen from lists; the pager keeps them, and
+    the home page's links (open, at or near the limit, extensions waiting) are kept too."""
     _reader(request.user)
-    state = request.GET.get("state", "")
-    due = request.GET.get("due", "")
-    extensions = request.GET.get("extensions", "")
-    q = request.GET.get("q", "").strip()
-    qs = listed_cases(request.user, state=state, due=due, extensions=extensions, q=q)
+    user, get = request.user, request.GET
+    courts = list(Court.objects.visible_to(user).order_by("name"))
+    state = get.get("state", "")
+    state = state if state == "open" or state in CaseState.values else ""
+    kind = get.get("kind", "") if get.get("kind", "") in CaseKind.values else ""
+    court = next((c for c in courts if str(c.pk) == get.get("court", "")), None)
+    mine = bool(get.get("mine"))
+    due = DUE_SOON if get.get("due") == DUE_SOON else ""
+    extensions = EXTENSIONS_WAITING if get.get("extensions") == EXTENSIONS_WAITING else ""
+    q = get.get("q", "").strip()[:64]
+    qs = listed_cases(
+        user,
+        state=state,
+        due=due,
+        extensions=extensions,
+        q=q,
+        kind=kind,
+        court=court,
+        mine=mine,
+    )
     if not isinstance(qs, list):
         qs = (
-            qs.select_related("court")
+            qs.select_related("court", "officer")
             .prefetch_related("suspensions", "extensions")  # days left, no query per case
             .order_by("-filed_on", "-id")
         )
+    kept = {
+        "state": state,
+        "kind": kind,
+        "court": court.pk if court else "",
+        "mine": "on" if mine else "",
+        "due": due,
+        "extensions": extensions,
+        "q": q,
+    }
+    kept = {k: v for k, v in kept.items() if v}
+    states = dict([("open", _("open (not closed)")), *CaseState.choices])
+    chosen = [
+        label
+        for label in (
+            _("my cases") if mine else "",
+            q,
+            court.name if court else "",
+            states.get(state, ""),
+            CaseKind(kind).label if kind else "",
+        )
+        if label
+    ]
     page = paginate(request, qs)
     money = ledger.case_balances([c.pk for c in page])
     today = timezone.localdate()
     for c in page:
         c.balance = money.get(c.pk, 0)
         c.days_left = cases.days_left(c, today) if c.state != CaseState.CLOSED else None
+        c.overdue = c.days_left is not None and c.days_left < 0
+        c.due_soon = c.days_left is not None and 0 <= c.days_left <= DUE_SOON_DAYS
+        c.late = -c.days_left if c.overdue else None
     return render(
         request,
         "enforcement/case_list.html",
         {
             "page": page,
-            "states": [("open", _("open (not closed)")), *CaseState.choices],
+            "states": list(states.items()),
+            "kinds": CaseKind.choices,
+            "courts": courts,
             "state": state,
-            "due": due if due == DUE_SOON else "",
-            "extensions": extensions if extensions == EXTENSIONS_WAITING else "",
+            "kind": kind,
+            "court": court,
+            "mine": mine,
+            "due": due,
+            "extensions": extensions,
             "q": q,
+            "query": urlencode(kept),
+            "chosen": chosen,
             "can_file": Role.COURT_OFFICER in roles.roles_of(request.user),
         },
     )

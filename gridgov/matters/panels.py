@@ -14,7 +14,6 @@ from gridgov.accounts import roles
 from gridgov.accounts.roles import Role
 from gridgov.core import panels
 
-from .forms import FilterForm
 from .models import RUNNING_STATES, State
 from .views import _can_read, worklist_queryset
 
@@ -24,8 +23,9 @@ GRID_FORCES = {R.GRID_WORKER, R.GRID_POLICE, R.HOUSEHOLD_LIAISON}
 
 
 def _figure(user, label: str, params: dict, tone: str = "") -> panels.Figure:
-    form = FilterForm(params)
-    data = form.cleaned_data if form.is_valid() else {}
+    # the params are the panel's own (a checkbox "on", choice values), read as the list's
+    # filter form reads them, and counted by the list's own queryset function
+    data = {k: True if v == "on" else v for k, v in params.items()}
     url = reverse("matters:worklist") + "?" + urlencode(params)
     return panels.Figure(label, worklist_queryset(user, data).count(), url, tone)
 

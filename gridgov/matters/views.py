@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -19,7 +20,7 @@ from gridgov.regions.models import Region
 
 from . import workflow
 from .forms import FilterForm
-from .models import RUNNING_STATES, Category, Matter, Priority, Source, State
+from .models import RUNNING_STATES, Matter, Priority, Source, State
 
 
 def _can_read(user):
@@ -45,6 +46,8 @@ def worklist_queryset(user, data: dict):
     if data.get("grid"):
         path = Region.objects.filter(code=data["grid"]).values_list("path", flat=True).first()
         qs = qs.under(path) if path else qs.none()
+    if data.get("unit"):
+        qs = qs.filter(handling_unit_id=data["unit"])
     if data.get("due") == "week":  # still running and not yet late, but within seven days
         now = timezone.now()
         qs = qs.filter(
@@ -55,7 +58,35 @@ def worklist_queryset(user, data: dict):
             datetime.datetime.combine(timezone.localdate(), datetime.time.min)
         )
         qs = qs.filter(created_at__gte=start)
-    return qs.select_related("category", "region", "handling_unit").worklist_order()
+    return qs.select_related("category", "region", "handling_unit", "handler").worklist_order()
+
+
+DUE_SOON = datetime.timedelta(days=1)
+
+
+def as_cards(matters) -> list:
+    """The page's matters with what a card shows beside the matter's own fields: the grid
+    (and community) it lies in and how close its deadline is — one query for the page's
+    place names, none per matter."""
+    from gridgov.regions.choices import grid_path, names_of
+
+    matters = list(matters)
+    names = names_of(
+        {grid_path(m.region_path) for m in matters} | {m.region_path[:16] for m in matters}
+    )
+    now = timezone.now()
+    for m in matters:
+        gp = grid_path(m.region_path)
+        m.grid_name = names.get(gp, "") if gp != m.region_path else ""
+        m.community_name = names.get(m.region_path[:16], "")
+        m.overdue = m.is_overdue
+        m.due_soon = (
+            not m.overdue
+            and m.state in RUNNING_STATES
+            and m.deadline is not None
+            and m.deadline - now < DUE_SOON
+        )
+    return matters
 
 
 @role_required
@@ -63,20 +94,26 @@ def worklist(request):
     if not _can_read(request.user):
         raise PermissionDenied(_("Your role does not handle matters."))
     params = request.GET.copy()
-    if not params:
+    params.pop("page", None)
+    if not params and "page" not in request.GET:
         params["mine"] = "on"
-    form = FilterForm(params)
-    data = form.cleaned_data if form.is_valid() else {}
-    page = paginate(request, worklist_queryset(request.user, data))
+    form = FilterForm(params, user=request.user)
+    form.is_valid()
+    # a parameter the form does not show (a home panel's link may add one) is applied and
+    # kept by the pager all the same
+    extra = {k: v for k, v in params.items() if k not in form.fields and v}
+    page = paginate(request, worklist_queryset(request.user, {**extra, **form.filters()}))
+    page.object_list = as_cards(page.object_list)
     return render(
         request,
         "matters/worklist.html",
         {
             "form": form,
             "page": page,
-            "categories": Category.objects.filter(active=True),
+            "query": "&".join(q for q in (urlencode(extra), form.query()) if q),
             "can_report": bool(roles.write_paths(request.user, "matter")),
         },
+        status=400 if form.errors else 200,
     )
 
 

@@ -1,4 +1,5 @@
 import re
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -37,6 +38,16 @@ def search_residents(user, q: str = "", region_code: str = ""):
     return qs
 
 
+def lives_at(resident, place_name: str) -> str:
+    """Building and room as one line: "林芝花园 1号楼 1-101" (a household address that names
+    its building already, "雪域家园1期2号楼101室", is not preceded by it again)."""
+    h = resident.household
+    room = (h.address or h.number) if h else ""
+    if place_name and resident.region.name in room:
+        return room
+    return f"{place_name} {room}".strip()
+
+
 def _require_base_data(user):
     if not roles.read_paths(user, "base_data"):
         raise PermissionDenied(_("Your role may not read base data."))
@@ -44,22 +55,45 @@ def _require_base_data(user):
 
 @role_required
 def residents(request):
+    """Residents as cards that tell namesakes apart: building and room, grid, age, sex,
+    the masked ID number's last digits. The place is chosen from the user's grids (an old
+    link's typed code still works); the pager keeps the search."""
+    from gridgov.regions.choices import grid_path, listed, names_of, place_groups
+
     _require_base_data(request.user)
-    q = request.GET.get("q", "")
-    region = request.GET.get("region", "")
+    q = request.GET.get("q", "").strip()
+    region = request.GET.get("region", "").strip()
+    if len(q) > 64 or len(region) > 24:
+        raise Invalid(_("The search is too long."))
     qs = (
         search_residents(request.user, q, region)
         .select_related("region", "household")
         .prefetch_related("special_groups")
-        .order_by("region_path", "id")
+        # namesakes side by side, each with what tells them apart
+        .order_by(*(("name",) if q else ()), "region_path", "id")
     )
+    page = paginate(request, qs)
+    names = names_of({grid_path(r.region_path) for r in page} | {r.region_path[:-4] for r in page})
+    for r in page:
+        gp = grid_path(r.region_path)
+        r.grid_name = names.get(gp, "") if gp != r.region_path else r.region.name
+        # a building is named with its compound ("林芝花园 1号楼")
+        r.place_name = ""
+        if gp and gp != r.region_path:
+            above = names.get(r.region_path[:-4], "") if r.region_path[:-4] != gp else ""
+            r.place_name = f"{above} {r.region.name}".strip()
+        r.lives_at = lives_at(r, r.place_name)
+    places = place_groups(request.user)
     return render(
         request,
         "people/residents.html",
         {
-            "page": paginate(request, qs),
+            "page": page,
             "q": q,
             "region": region,
+            "places": places,
+            "region_listed": listed(places, region),
+            "query": urlencode({k: v for k, v in (("q", q), ("region", region)) if v}),
             "can_add": bool(roles.write_paths(request.user, "base_data")),
         },
     )

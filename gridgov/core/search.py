@@ -1,0 +1,119 @@
+"""The header's one search box (a small registry, like the home panels).
+
+Each app says what it can find in its own ``search.py``::
+
+    from gridgov.core import search
+
+    @search.register("matters", order=10)
+    def matters(user, q):
+        if not roles.read_paths(user, "matter"):
+            return None
+        found = Matter.objects.visible_to(user).filter(code=q)[: search.LIMIT]
+        return search.Group(_("Matters"), [search.Result(m.code, url, m.category.name) ...])
+
+A search function takes the signed-in user and the typed text (stripped, at most
+``MAX_LENGTH`` characters, no NUL) and returns a ``Group`` or ``None`` (nothing this user may
+look for). It starts from ``visible_to(user)`` like every list: what lies outside the user's
+scope is not found, and an exact ID number or phone outside it is answered exactly as one
+that is recorded nowhere. Personal data is shown masked. The search page imports no app's
+internals; ``search.py`` modules are found by ``autodiscover`` the first time it is used.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.shortcuts import render
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
+
+from .errors import Invalid
+from .views import role_required
+
+MAX_LENGTH = 64
+LIMIT = 10  # results a group shows; `more` links to the full list
+
+
+@dataclass(frozen=True)
+class Result:
+    title: str
+    url: str
+    detail: str = ""  # what tells it apart: place, state, masked ID tail …
+    tone: str = ""  # "", "warn", "danger" (overdue)
+
+
+@dataclass
+class Group:
+    title: str
+    results: list[Result] = field(default_factory=list)
+    more: str = ""  # the list page filtered by the same words, when there may be more
+    key: str = ""  # set by the registry
+
+
+_registry: dict[str, tuple[int, Callable]] = {}
+_discovered = False
+
+
+def register(key: str, order: int = 100):
+    """Register ``fn(user, q) -> Group | None`` under a unique key; lower orders first."""
+
+    def decorate(fn):
+        if key in _registry and _registry[key][1] is not fn:
+            raise ValueError(f"search {key!r} is already registered")
+        _registry[key] = (order, fn)
+        return fn
+
+    return decorate
+
+
+def autodiscover() -> None:
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("search")
+        _discovered = True
+
+
+def clean(q: str) -> str:
+    """The text to look for, or Invalid (400) when it is too long to be a name or number."""
+    q = " ".join((q or "").split())
+    if len(q) > MAX_LENGTH:
+        raise Invalid(
+            _("Search for at most %(n)d characters.") % {"n": MAX_LENGTH},
+            errors=[
+                {
+                    "field": "q",
+                    "message": _("Search for at most %(n)d characters.") % {"n": MAX_LENGTH},
+                }
+            ],
+        )
+    return q
+
+
+def search(user, q: str) -> list[Group]:
+    """Every group with results, by order."""
+    autodiscover()
+    if not q:
+        return []
+    found = []
+    for key, (_order, fn) in sorted(_registry.items(), key=lambda kv: (kv[1][0], kv[0])):
+        group = fn(user, q)
+        if group is not None and group.results:
+            group.key = key
+            found.append(group)
+    return found
+
+
+@role_required
+def search_page(request):
+    raw = request.GET.get("q", "")
+    try:
+        q = clean(raw)
+    except Invalid as exc:
+        return render(
+            request,
+            "core/search.html",
+            {"q": raw[: MAX_LENGTH * 2], "groups": [], "error": exc.message},
+            status=exc.status,
+        )
+    return render(
+        request, "core/search.html", {"q": q, "groups": search(request.user, q), "error": ""}
+    )
