@@ -9,7 +9,7 @@ Each app says what it can find in its own ``search.py``::
         if not roles.read_paths(user, "matter"):
             return None
         found = Matter.objects.visible_to(user).filter(code=q)[: search.LIMIT]
-        return search.Group(_("Matters"), [search.Result(m.code, url, m.category.name) ...])
+        return search.Group(_("Matters"), [search.Result(m.code, url, m.category.label) ...])
 
 A search function takes the signed-in user and the typed text (stripped, at most
 ``MAX_LENGTH`` characters, no NUL) and returns a ``Group`` or ``None`` (nothing this user may

@@ -50,7 +50,7 @@ def _note(matter, now) -> tuple[str, str]:
 def _item(matter, now) -> panels.Item:
     note, tone = _note(matter, now)
     return panels.Item(
-        f"{matter.code} · {matter.category.name} · {matter.region.name}",
+        f"{matter.code} · {matter.category.label} · {matter.region.name}",
         reverse("matters:detail", args=[matter.code]),
         note,
         tone,
@@ -102,7 +102,7 @@ def work(user):
         actions.append(
             panels.Action(
                 _("Next: %(code)s · %(category)s")
-                % {"code": first[0].code, "category": first[0].category.name},
+                % {"code": first[0].code, "category": first[0].category.label},
                 reverse("matters:detail", args=[first[0].code]),
                 primary=not actions,
             )

@@ -36,7 +36,7 @@ def matters(user, q):
         _("Matters"),
         [
             search.Result(
-                f"{m.code} {m.category.name}",
+                f"{m.code} {m.category.label}",
                 reverse("matters:detail", args=[m.code]),
                 " · ".join(x for x in (m.region.name, m.grid_name, m.get_state_display()) if x),
                 "danger" if m.overdue else "warn" if m.due_soon else "",

@@ -24,7 +24,7 @@ def inbox(user):
         ],
         items=[
             panels.Item(
-                f"{n.matter.code} · {n.matter.category.name}" if n.matter else n.text[:60],
+                f"{n.matter.code} · {n.matter.category.label}" if n.matter else n.text[:60],
                 reverse("inbox_open", args=[n.pk]),
                 n.get_kind_display(),
             )

@@ -23,7 +23,7 @@ def found(response, kind: str) -> str:
 
 def test_every_page_has_the_search_box_in_its_header(world):
     page = client_for(world, "worker_a1").get("/matters/").content.decode()
-    header = page.split('<header class="top">', 1)[1].split("</header>", 1)[0]
+    header = page.split('<header class="top', 1)[1].split("</header>", 1)[0]
     assert 'action="/search/"' in header and 'name="q"' in header
 
 
@@ -55,7 +55,7 @@ def test_a_grid_worker_finds_their_own_grid_and_nothing_of_the_next(world):
     def answer(q):
         response = a1.get("/search/", {"q": q})
         assert response.status_code == 200
-        return response.content.decode().split("<main>", 1)[1].replace(q, "…")
+        return response.content.decode().split("<main", 1)[1].replace(q, "…")
 
     for q, unknown in (
         ("达瓦", "无此人"),

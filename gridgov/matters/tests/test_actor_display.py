@@ -49,7 +49,7 @@ def test_timeline_history_and_audit_list_show_names_and_roles(world, sign):
     assert "公众（扫码 · 南山绿化工程1号保护牌）" in html
     assert "public:sign" not in html
     audit = street.get("/audit/").content.decode()
-    who = re.findall(r'<td class="actor">([^<]*)</td>', audit)
+    who = re.findall(r'<td[^>]*class="actor"[^>]*>([^<]*)</td>', audit)
     assert who and not any(INTERNAL.search(w) for w in who)
     assert "王建国（社区工作者）" in who
     assert street.get("/audit/", {"actor": "王建国"}).content.decode().count('class="actor"') > 0
