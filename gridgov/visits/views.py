@@ -417,6 +417,9 @@ def patrol_tracks(user, region: Region, n: int) -> dict:
 def patrols_geojson(request):
     """`?grid=<code>` (any place the user sees) `&n=` (1–50, default 10)."""
     _require_read(request.user, "patrol")
-    region = get_visible(Region.objects, request.user, code=request.GET.get("grid", ""))
-    n = parsing.integer(request.GET.get("n") or 10, "n", minimum=1, maximum=GEOJSON_MAX_PATROLS)
+    try:
+        region = get_visible(Region.objects, request.user, code=request.GET.get("grid", ""))
+        n = parsing.integer(request.GET.get("n") or 10, "n", minimum=1, maximum=GEOJSON_MAX_PATROLS)
+    except ActionError as exc:
+        return JsonResponse({"detail": exc.message, "errors": exc.errors}, status=exc.status)
     return JsonResponse(patrol_tracks(request.user, region, n))
