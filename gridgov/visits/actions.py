@@ -70,32 +70,34 @@ class NeedInput:
     category: Category | None = None
 
 
-def record_visit(
-    household: Household,
-    *,
-    actor,
-    visited_at=None,
-    met=(),
-    nobody_home: bool = False,
-    notes: str = "",
-    needs=(),
-) -> Visit:
-    """Records a call at a household. Grid workers record in their grid, household liaisons
-    in their building. `met` are residents of the household (or `nobody_home`); each need
-    found is kept to be reported as a matter (`report_need`)."""
+@dataclasses.dataclass
+class VisitInput:
+    household: Household
+    visited_at: datetime.datetime | str | None = None
+    met: list = dataclasses.field(default_factory=list)  # Residents or their ids
+    nobody_home: bool = False
+    notes: str = ""
+    needs: list[NeedInput] = dataclasses.field(default_factory=list)
+    worker: object = None  # for the system (the demo): whose visit it was
+
+
+def _clean_visit(data: VisitInput, actor, members: dict[int, Resident]):
+    household = data.household
     check_write(actor, "visit", household.region_path, read_kind="visit")
-    at = _moment(visited_at, "visited_at")
-    notes = parsing.text(notes, "notes", max_length=2000, multiline=True)
-    met = list(met)
-    ids = [m.pk if isinstance(m, Resident) else m for m in met]
-    people = list(Resident.objects.filter(pk__in=ids, household=household)) if ids else []
-    if len(people) != len(set(ids)):
+    if is_user(actor) or not isinstance(data.visited_at, datetime.datetime):
+        at = _moment(data.visited_at, "visited_at")
+    else:  # the system may load an older history (the demo's month)
+        at = data.visited_at
+    notes = parsing.text(data.notes, "notes", max_length=2000, multiline=True)
+    ids = {m.pk if isinstance(m, Resident) else m for m in data.met}
+    people = [members[i] for i in sorted(ids) if i in members]
+    if len(people) != len(ids):
         _fail("met", _("Choose people of this household only."))
-    if nobody_home and people:
+    if data.nobody_home and people:
         _fail("met", _("Either nobody was home or you met someone, not both."))
-    if not nobody_home and not people:
+    if not data.nobody_home and not people:
         _fail("met", _("Say whom you met, or that nobody was home."))
-    needs = [n for n in needs if (n.description or "").strip() or n.category]
+    needs = [n for n in data.needs if (n.description or "").strip() or n.category]
     if len(needs) > NEEDS_MAX:
         _fail("needs", _("At most %(n)d needs on one visit.") % {"n": NEEDS_MAX})
     clean_needs = []
@@ -106,31 +108,63 @@ def record_visit(
         if n.category is not None and not n.category.active:
             _fail(f"needs.{i}.category", _("This category is no longer in use."))
         clean_needs.append(Need(description=text, category=n.category))
+    worker = actor if is_user(actor) else data.worker
+    visit = Visit(
+        household=household,
+        region_id=household.region_id,
+        region_path=household.region_path,
+        worker=worker,
+        visited_at=at,
+        nobody_home=data.nobody_home,
+        notes=notes,
+    )
+    return visit, people, clean_needs
+
+
+def record_visits(items: list[VisitInput], *, actor) -> list[Visit]:
+    """Records calls at households, all or none. Grid workers record in their grid,
+    household liaisons in their building; the system (the demo, an import) anywhere and
+    for a named `worker`. `met` are residents of the household (or `nobody_home`); each
+    need found is kept to be reported as a matter (`report_need`)."""
+    ids = {d.household.pk for d in items}
+    members: dict[int, dict[int, Resident]] = {h: {} for h in ids}
+    for r in Resident.objects.filter(household_id__in=ids):
+        members[r.household_id][r.pk] = r
+    cleaned = [_clean_visit(d, actor, members[d.household.pk]) for d in items]
     with transaction.atomic():
-        visit = Visit.objects.create(
-            household=household,
-            region_id=household.region_id,
-            region_path=household.region_path,
-            worker=actor if is_user(actor) else None,
-            visited_at=at,
-            nobody_home=nobody_home,
-            notes=notes,
+        visits = Visit.objects.bulk_create([v for v, _p, _n in cleaned], batch_size=500)
+        Met = Visit.met.through
+        Met.objects.bulk_create(
+            [Met(visit_id=v.pk, resident_id=p.pk) for v, people, _n in cleaned for p in people],
+            batch_size=1000,
         )
-        visit.met.set(people)
-        for need in clean_needs:
-            need.visit = visit
-        Need.objects.bulk_create(clean_needs)
-        audit.record(
-            AuditAction.VISIT_RECORDED,
+        needs = []
+        for v, _p, clean_needs in cleaned:
+            for need in clean_needs:
+                need.visit = v
+                needs.append(need)
+        Need.objects.bulk_create(needs, batch_size=1000)
+        audit.record_many(
+            [
+                audit.Change(
+                    AuditAction.VISIT_RECORDED,
+                    obj=v,
+                    after={
+                        **audit.snapshot(v),
+                        "met": [p.pk for p in people],
+                        "needs": [n.description for n in clean_needs],
+                    },
+                )
+                for v, people, clean_needs in cleaned
+            ],
             actor=actor,
-            obj=visit,
-            after={
-                **audit.snapshot(visit),
-                "met": [p.pk for p in people],
-                "needs": [n.description for n in clean_needs],
-            },
         )
-    return visit
+    return visits
+
+
+def record_visit(household: Household, *, actor, **fields) -> Visit:
+    """One visit (see `record_visits`): visited_at, met, nobody_home, notes, needs."""
+    return record_visits([VisitInput(household, **fields)], actor=actor)[0]
 
 
 def report_need(
