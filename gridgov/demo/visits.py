@@ -1,13 +1,14 @@
 """Demo visits and patrols: the last month of the grid workers' walking work.
 
-Every household with a member in a group visited on a schedule (the elderly living alone
-weekly, people with disabilities fortnightly, veterans quarterly …) has a history of visits
-in working hours, most kept up, some now due and a few overdue (red on the worker's home
-page); each worker also calls at a few other households a week. Patrols are walks inside
-the worker's grid polygon on most working days, in the morning or the afternoon, one
-point a minute, and a patrol surrounds each matter the worker reported in their grid in
-daytime, so that the matter shows as reported on the way. Loaded through the actions
-(`record_visits` in batches, `record_patrol`), so the audit trail covers all of it.
+A few households a grid are made 低保 (low-income) households. Every household with a
+member in a group visited on a schedule (the elderly living alone weekly, people with
+disabilities fortnightly, 低保 households monthly, veterans quarterly …) has a history of
+visits in working hours, most kept up, in every grid at least one now due and one overdue
+(red on the worker's home page); each worker also calls at a few other households.
+Patrols are walks inside the worker's grid polygon on most working days, in the morning or
+the afternoon, one point a minute, and a patrol surrounds each matter the worker reported
+in their grid in daytime, so that the matter shows as reported on the way. Loaded through
+the actions (`record_visits` in batches, `record_patrol`), so the audit trail covers all.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from shapely.prepared import prep
 from gridgov.accounts.models import RoleAssignment
 from gridgov.accounts.roles import Role
 from gridgov.matters.models import Category, Matter
-from gridgov.people.models import Household
+from gridgov.people import actions as people
+from gridgov.people.models import Household, Resident
 from gridgov.regions.geo import geometry_from_geojson
 from gridgov.visits import actions
 from gridgov.visits.models import Need
@@ -32,6 +34,7 @@ from gridgov.visits.models import Need
 ACTOR = "system:demo"
 DAYS = 30
 OVERDUE_SHARE, DUE_SHARE = 0.08, 0.10
+LOW_INCOME_SHARE = 0.03
 NOTES = {
     "elderly_alone": [
         "老人身体状况良好，精神不错",
@@ -76,13 +79,12 @@ def _past_working_day(day: datetime.date) -> datetime.date:
     return day
 
 
-def _schedule(every: int, today: datetime.date, rng: random.Random) -> list[datetime.date]:
-    """The visit days of one scheduled household, oldest first: kept up mostly, due now or
-    overdue for a share."""
-    roll = rng.random()
-    if roll < OVERDUE_SHARE:
+def _schedule(every: int, state: str, today: datetime.date, rng: random.Random):
+    """The visit days of one scheduled household, oldest first, ending so that the
+    household is now `state`: "overdue", "due" or "" (kept up)."""
+    if state == "overdue":
         last = today - datetime.timedelta(days=every + rng.randint(9, 20))
-    elif roll < OVERDUE_SHARE + DUE_SHARE:
+    elif state == "due":
         last = today - datetime.timedelta(days=every + rng.randint(0, 4))
     else:
         last = today - datetime.timedelta(days=rng.randint(1, max(1, every - 1)))
@@ -92,6 +94,34 @@ def _schedule(every: int, today: datetime.date, rng: random.Random) -> list[date
         days.append(_past_working_day(day))
         day -= datetime.timedelta(days=every + rng.randint(-1, 1))
     return sorted(set(days))
+
+
+def _states(households: list[int], rng: random.Random) -> dict[int, str]:
+    """Which of a grid's scheduled households the demo leaves overdue or due: at least one
+    of each where there are two or more, about OVERDUE_SHARE and DUE_SHARE in all."""
+    order = list(households)
+    rng.shuffle(order)
+    n_overdue = max(1, round(len(order) * OVERDUE_SHARE)) if len(order) > 1 else 0
+    n_due = max(1, round(len(order) * DUE_SHARE)) if len(order) > 1 else 0
+    return {
+        h: "overdue" if i < n_overdue else "due" if i < n_overdue + n_due else ""
+        for i, h in enumerate(order)
+    }
+
+
+def _low_income(rng: random.Random) -> None:
+    """低保 households: the demo's people carry no such group, so a few households a grid
+    get one (their head is a low-income household member), through the base-data action."""
+    heads = list(
+        Resident.objects.filter(relation="户主", household__isnull=False)
+        .select_related("household")
+        .prefetch_related("special_groups")
+        .order_by("pk")
+    )
+    for head in heads:
+        if rng.random() < LOW_INCOME_SHARE:
+            codes = sorted({g.code for g in head.special_groups.all()} | {"low_income"})
+            people.set_special_groups(head, codes, actor=ACTOR)
 
 
 def _visits(workers: dict, rng: random.Random, today: datetime.date, now) -> int:
@@ -109,13 +139,20 @@ def _visits(workers: dict, rng: random.Random, today: datetime.date, now) -> int
             groups.setdefault(hid, code)
     households = list(Household.objects.order_by("pk").prefetch_related("members"))
     depth = len(next(iter(workers)))  # every grid sits at the same depth of the tree
+    by_grid: dict[str, list[int]] = {}
+    for h in households:
+        if h.pk in scheduled:
+            by_grid.setdefault(h.region_path[:depth], []).append(h.pk)
+    states = {}
+    for grid_households in by_grid.values():
+        states.update(_states(grid_households, rng))
     items = []
     for h in households:
         worker = workers.get(h.region_path[:depth])
         if worker is None:
             continue
         if h.pk in scheduled:
-            days = _schedule(scheduled[h.pk], today, rng)
+            days = _schedule(scheduled[h.pk], states[h.pk], today, rng)
         elif rng.random() < 0.06:  # an ordinary call: a check of the household's details
             days = [_past_working_day(today - datetime.timedelta(days=rng.randint(1, DAYS)))]
         else:
@@ -253,6 +290,7 @@ def build(rng: random.Random, log=print) -> None:
     ):
         if hasattr(a.region, "grid"):
             grids.setdefault(a.region.path, (a.region, a.user))
+    _low_income(rng)
     visits = _visits({p: w for p, (_g, w) in grids.items()}, rng, today, now)
     patrols = _patrols(grids, rng, today, now)
     log(f"  {visits} visits, {patrols} patrols")

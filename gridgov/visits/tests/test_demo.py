@@ -1,6 +1,7 @@
 """The demo's month of visits and patrols reads true: visits on working days in working
 hours, patrols inside the walker's grid, nothing in the future, all of it audited."""
 
+import datetime
 import random
 
 from django.utils import timezone
@@ -9,6 +10,8 @@ from gridgov.core.audit import verify_chain
 from gridgov.core.models import AuditAction, AuditEntry
 from gridgov.demo import visits as demo_visits
 from gridgov.people import actions as people
+from gridgov.testing.world import make_id_number
+from gridgov.visits import queries
 from gridgov.visits.models import Patrol, PatrolPoint, Visit
 
 
@@ -39,3 +42,28 @@ def test_a_month_of_visits_and_patrols(world):
     assert AuditEntry.objects.filter(action=AuditAction.VISIT_RECORDED).count() == len(visits)
     assert AuditEntry.objects.filter(action=AuditAction.PATROL_RECORDED).count() == len(patrols)
     assert verify_chain().ok
+
+
+def test_every_worker_has_households_overdue_and_due(world):
+    people.set_special_groups(world.residents["tashi"], ["elderly_alone"], actor="system:test")
+    people.set_special_groups(world.residents["zhang"], [], actor="system:test")
+    h = people.create_household(world.regions["grid_a1"], "0102", actor="system:test")
+    people.create_residents(
+        [
+            people.ResidentInput(
+                world.regions["grid_a1"],
+                "卓玛",
+                make_id_number("540402", datetime.date(1950, 3, 1), 55),
+                "",
+                h,
+                "藏族",
+                "户主",
+                ["disabled"],
+            )
+        ],
+        actor="system:test",
+    )
+    demo_visits.build(random.Random(3), log=lambda *a: None)
+    today = timezone.localdate()
+    states = sorted(d.state(today) for d in queries.due_households(world.user("worker_a1")))
+    assert states == [queries.DUE, queries.OVERDUE]
