@@ -88,7 +88,7 @@ def _schedule(every: int, state: str, today: datetime.date, rng: random.Random):
         last = today - datetime.timedelta(days=every + rng.randint(0, 4))
     else:
         last = today - datetime.timedelta(days=rng.randint(1, max(1, every - 1)))
-    days = []
+    days = [_past_working_day(last)]  # even when it lies before the month shown
     day = last
     while day >= today - datetime.timedelta(days=max(DAYS, every)):
         days.append(_past_working_day(day))

@@ -1,5 +1,5 @@
 // The patrol page: while it is open, the phone's location is taken every POST_EVERY ms
-// (browser geolocation) and posted to the patrol's track. Points that could not be sent
+// (browser geolocation) and posted to the patrol's track at once. Points that could not be sent
 // (no network) wait in localStorage and are sent again; the server drops a point it
 // already has (the same time), so resending never duplicates.
 (function () {
@@ -28,13 +28,17 @@
       say(text);
     }
 
-    function flush() {
-      if (sending || !queue.length) return;
+    function flush(then) {
+      if (sending || !queue.length) {
+        if (then) then();
+        return;
+      }
       sending = true;
       var batch = queue.slice(0, MAX_BATCH);
       fetch(box.dataset.pointsUrl, {
         method: "POST",
         credentials: "same-origin",
+        keepalive: true,
         headers: { "Content-Type": "application/json", "X-CSRFToken": box.dataset.csrf },
         body: JSON.stringify({ points: batch })
       }).then(function (response) {
@@ -58,6 +62,7 @@
       }).catch(function () { /* offline: keep the queue */ }).then(function () {
         sending = false;
         report();
+        if (then) then();
       });
     }
 
@@ -71,6 +76,7 @@
       });
       save();
       report();
+      flush();
     }
 
     function failed(error) {
@@ -84,11 +90,17 @@
     var options = { enableHighAccuracy: true, maximumAge: 10000, timeout: 20000 };
     function sample() { navigator.geolocation.getCurrentPosition(take, failed, options); }
     sample();
-    setInterval(function () { sample(); flush(); }, POST_EVERY);
-    setTimeout(flush, 3000);
-    window.addEventListener("online", flush);
-    // the last point before ending the patrol goes with the end form
+    setInterval(sample, POST_EVERY);  // each point is sent when taken, the backlog with it
+    window.addEventListener("online", function () { flush(); });
+    // the points still waiting go before the patrol is ended (afterwards it takes none)
     var end = document.getElementById("end-patrol");
-    if (end) end.addEventListener("submit", function () { flush(); });
+    if (end) {
+      end.addEventListener("submit", function (event) {
+        if (!queue.length || end.dataset.flushed) return;
+        event.preventDefault();
+        end.dataset.flushed = "1";
+        flush(function () { end.submit(); });
+      });
+    }
   });
 })();
