@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema
 from gridgov.accounts import roles
 from gridgov.api.paging import page_of
 from gridgov.core.errors import Invalid, NotFound
+from gridgov.core.idempotency import run_once
 from gridgov.core.parsing import Id, Lat, Lon, text_of
 from gridgov.core.scoping import get_visible
 from gridgov.matters.models import Category, Matter
@@ -142,24 +143,32 @@ def get_visit(request, visit_id: int):
     return visit_out(get_visible(_visits(_reader(request, "visit")), request.user, pk=visit_id))
 
 
-@router.post("/visits", response={201: VisitOut})
+@router.post("/visits", response={201: VisitOut, 200: VisitOut})
 def record_visit(request, payload: VisitIn):
     """Records a household visit: whom you met (residents of the household) or
-    `nobody_home`, notes, and the needs found (each may name a matter category)."""
-    household = get_visible(Household.objects, request.user, pk=payload.household_id)
-    visit = actions.record_visit(
-        household,
-        actor=request.user,
-        visited_at=payload.visited_at,
-        met=payload.met,
-        nobody_home=payload.nobody_home,
-        notes=payload.notes,
-        needs=[
-            actions.NeedInput(n.description, _category(n.category, f"needs.{i}.category"))
-            for i, n in enumerate(payload.needs)
-        ],
+    `nobody_home`, notes, and the needs found (each may name a matter category). A phone
+    syncing visits made offline sends `visited_at` and an `Idempotency-Key` header, so a
+    retry records nothing twice."""
+
+    def create():
+        household = get_visible(Household.objects, request.user, pk=payload.household_id)
+        visit = actions.record_visit(
+            household,
+            actor=request.user,
+            visited_at=payload.visited_at,
+            met=payload.met,
+            nobody_home=payload.nobody_home,
+            notes=payload.notes,
+            needs=[
+                actions.NeedInput(n.description, _category(n.category, f"needs.{i}.category"))
+                for i, n in enumerate(payload.needs)
+            ],
+        )
+        return 201, visit_out(_visits(request.user).get(pk=visit.pk))
+
+    return run_once(
+        f"user:{request.user.pk}", request.headers.get("Idempotency-Key"), request.body, create
     )
-    return 201, visit_out(_visits(request.user).get(pk=visit.pk))
 
 
 class NeedReportIn(Schema):

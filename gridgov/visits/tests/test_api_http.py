@@ -77,6 +77,19 @@ def test_a_visit_and_its_need_reported_as_a_matter(live_app, tokens):
         assert c.get("/visits").status_code == 403
 
 
+def test_a_visit_synced_twice_is_recorded_once(live_app, tokens):
+    with api(live_app, tokens, "worker_a1") as c:
+        household_id, _tashi = _household_and_people(c)
+        before = c.get("/visits").json()["count"]
+        body = {"household_id": household_id, "nobody_home": True, "notes": "离线登记"}
+        key = {"Idempotency-Key": "visit-offline-0001"}
+        first = c.post("/visits", json=body, headers=key)
+        again = c.post("/visits", json=body, headers=key)
+        assert first.status_code == 201 and again.status_code == 201
+        assert first.json()["id"] == again.json()["id"]
+        assert c.get("/visits").json()["count"] == before + 1
+
+
 def test_bad_visits_are_400_and_change_nothing(live_app, tokens):
     with api(live_app, tokens, "worker_a1") as c:
         household_id, tashi = _household_and_people(c)
