@@ -17,6 +17,7 @@ import datetime
 import math
 import random
 
+from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 from shapely.geometry import Point
@@ -290,7 +291,8 @@ def build(rng: random.Random, log=print) -> None:
     ):
         if hasattr(a.region, "grid"):
             grids.setdefault(a.region.path, (a.region, a.user))
-    _low_income(rng)
-    visits = _visits({p: w for p, (_g, w) in grids.items()}, rng, today, now)
-    patrols = _patrols(grids, rng, today, now)
+    with transaction.atomic():  # one commit, not one per action: the load stays quick
+        _low_income(rng)
+        visits = _visits({p: w for p, (_g, w) in grids.items()}, rng, today, now)
+        patrols = _patrols(grids, rng, today, now)
     log(f"  {visits} visits, {patrols} patrols")

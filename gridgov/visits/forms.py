@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.matters.forms import ReportForm
@@ -13,8 +14,9 @@ def _categories():
 
 def _member_label(r) -> str:
     """Who the person is at a glance: name, relation, birth year, special groups."""
+    english = (get_language() or "").startswith("en")
     parts = [r.name, r.relation, str(r.birth_year)]
-    parts += [str(g) for g in r.special_groups.all()]
+    parts += [g.name_en if english else g.name for g in r.special_groups.all()]
     return " · ".join(p for p in parts if p)
 
 

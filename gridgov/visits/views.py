@@ -240,7 +240,8 @@ def report_need(request, pk, need_id):
         except ActionError as exc:
             if exc.status != 400:
                 raise
-            _form_errors(form, exc, {e["field"]: f"attr_{e['field']}" for e in exc.errors})
+            fields = {e.get("field") for e in exc.errors}
+            _form_errors(form, exc, {f: f"attr_{f}" for f in fields if f"attr_{f}" in form.fields})
         else:
             messages.success(
                 request, _("Matter %(code)s reported from this visit.") % {"code": matter.code}
