@@ -26,8 +26,10 @@ class VisitForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    met = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, label=_("whom you met"), widget=forms.CheckboxSelectMultiple
+    # the household's members as plain choices: what comes back is checked against them
+    # without a query (an id beyond any column is refused, not sent to the database)
+    met = forms.MultipleChoiceField(
+        required=False, label=_("whom you met"), widget=forms.CheckboxSelectMultiple
     )
     nobody_home = forms.BooleanField(label=_("nobody home"), required=False)
     notes = forms.CharField(
@@ -36,10 +38,9 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args, household, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["met"].queryset = household.members.prefetch_related("special_groups").order_by(
-            "pk"
-        )
-        self.fields["met"].label_from_instance = _member_label
+        members = household.members.prefetch_related("special_groups").order_by("pk")
+        self.members = {str(m.pk): m for m in members}
+        self.fields["met"].choices = [(k, _member_label(m)) for k, m in self.members.items()]
         self.need_rows = []
         for i in range(NEED_ROWS):
             d, c = f"need_{i}", f"need_{i}_category"
@@ -52,6 +53,9 @@ class VisitForm(forms.Form):
                 empty_label="—",
             )
             self.need_rows.append((self[d], self[c]))
+
+    def met_residents(self) -> list:
+        return [self.members[k] for k in self.cleaned_data.get("met", [])]
 
     def needs(self) -> list[tuple[str, object]]:
         return [

@@ -153,7 +153,7 @@ def new_visit(request):
                 household,
                 actor=request.user,
                 visited_at=d["visited_at"],
-                met=list(d["met"]),
+                met=form.met_residents(),
                 nobody_home=d["nobody_home"],
                 notes=d["notes"],
                 needs=[actions.NeedInput(desc, cat) for _i, desc, cat in rows],

@@ -54,6 +54,8 @@ def test_bad_visit_input_is_400_with_the_typed_text_kept_and_nothing_saved(world
     assert "我写的笔记" in html and "楼道灯坏了" in html
     future = c.post("/visits/new/", visit_form(world, visited_at="2099-01-01T10:00"))
     assert future.status_code == 400
+    for odd in ("99999999999999999999", "x", str(world.residents["dawa"].pk)):
+        assert c.post("/visits/new/", visit_form(world, met=[odd])).status_code == 400
     assert Visit.objects.count() == 0
 
 
@@ -95,6 +97,11 @@ def test_a_need_is_reported_as_a_matter_in_one_tap(world):
     matter = Need.objects.get(pk=fire.pk).matter
     assert matter is not None and matter.reporter_id == worker.pk
     assert matter.code in c.get(f"/visits/{visit.pk}/").content.decode()
+    # the matter links back to its visit, for those who may see visits
+    back = c.get(f"/matters/{matter.code}/").content.decode()
+    assert 'id="visit-origin"' in back and f"/visits/{visit.pk}/" in back
+    handler = client_for(world, "handler").get(f"/matters/{matter.code}/")
+    assert 'id="visit-origin"' not in handler.content.decode()
     # a dispute wants the number of parties: asked for on the page, nothing reported yet
     url = f"/visits/{visit.pk}/needs/{dispute.pk}/report/"
     asked = c.post(
