@@ -120,7 +120,7 @@ def _visits(user):
 def list_visits(
     request,
     grid: str = "",
-    household_id: int = 0,
+    household_id: Id | None = None,
     mine: bool = False,
     limit: int = 50,
     offset: int = 0,
@@ -139,7 +139,7 @@ def list_visits(
 
 
 @router.get("/visits/{visit_id}", response=VisitOut)
-def get_visit(request, visit_id: int):
+def get_visit(request, visit_id: Id):
     return visit_out(get_visible(_visits(_reader(request, "visit")), request.user, pk=visit_id))
 
 
@@ -178,15 +178,15 @@ class NeedReportIn(Schema):
 
 
 class NeedReportOut(Schema):
-    visit_id: int
-    need_id: int
+    visit_id: Id
+    need_id: Id
     matter: str
     state: str
     deadline: datetime.datetime | None
 
 
 @router.post("/visits/{visit_id}/needs/{need_id}/matter", response={201: NeedReportOut})
-def report_need(request, visit_id: int, need_id: int, payload: NeedReportIn):
+def report_need(request, visit_id: Id, need_id: Id, payload: NeedReportIn):
     """Reports a need found on a visit as a matter (through the matters' reporting): the
     need's own category unless `category` names another. A need is reported once (409)."""
     visit = get_visible(Visit.objects, request.user, pk=visit_id)
@@ -334,7 +334,7 @@ def list_patrols(
 
 
 @router.get("/patrols/{patrol_id}", response=PatrolOut)
-def get_patrol(request, patrol_id: int):
+def get_patrol(request, patrol_id: Id):
     user = _reader(request, "patrol")
     return patrol_out(get_visible(_patrols(user), user, pk=patrol_id), user)
 
@@ -348,7 +348,7 @@ def start_patrol(request, payload: PatrolIn):
 
 
 @router.post("/patrols/{patrol_id}/points", response=PointsOut)
-def add_points(request, patrol_id: int, payload: PointsIn):
+def add_points(request, patrol_id: Id, payload: PointsIn):
     """Adds points of your open patrol's track (`at` defaults to now). A point sent again
     (the same `at`) is not added twice, so a phone may resend its backlog."""
     patrol = get_visible(_patrols(request.user), request.user, pk=patrol_id)
@@ -361,14 +361,14 @@ def add_points(request, patrol_id: int, payload: PointsIn):
 
 
 @router.post("/patrols/{patrol_id}/end", response=PatrolOut)
-def end_patrol(request, patrol_id: int, payload: EndIn):
+def end_patrol(request, patrol_id: Id, payload: EndIn):
     patrol = get_visible(_patrols(request.user), request.user, pk=patrol_id)
     patrol = actions.end_patrol(patrol, actor=request.user, notes=payload.notes)
     return patrol_out(_patrols(request.user).get(pk=patrol.pk), request.user)
 
 
 @router.post("/patrols/{patrol_id}/matters", response=PatrolOut)
-def link_matter(request, patrol_id: int, payload: LinkIn):
+def link_matter(request, patrol_id: Id, payload: LinkIn):
     """Links a matter of the patrol's grid (by code) to your patrol."""
     patrol = get_visible(_patrols(request.user), request.user, pk=patrol_id)
     matter = get_visible(Matter.objects, request.user, code=payload.code)

@@ -121,6 +121,10 @@ def test_bad_visits_are_400_and_change_nothing(live_app, tokens):
             assert response.status_code == 400, (body, response.text)
             assert field in [e["field"] for e in response.json()["errors"]], response.text
         assert c.get("/visits").json()["count"] == before
+        huge = "9" * 25  # beyond any id column: a 400, never a 500
+        assert c.get("/visits", params={"household_id": huge}).status_code == 400
+        assert c.get(f"/visits/{huge}").status_code in (400, 404)
+        assert c.get(f"/patrols/{huge}").status_code in (400, 404)
 
 
 def test_a_patrol_through_the_api(live_app, tokens):
