@@ -416,10 +416,11 @@ def patrol_tracks(user, region: Region, n: int) -> dict:
 
 @role_required
 def patrols_geojson(request):
-    """`?grid=<code>` (any place the user sees) `&n=` (1–50, default 10)."""
+    """`?in=<code>` (or `?grid=`: any place the user sees) `&n=` (1–50, default 10)."""
     _require_read(request.user, "patrol")
+    code = request.GET.get("in") or request.GET.get("grid", "")
     try:
-        region = get_visible(Region.objects, request.user, code=request.GET.get("grid", ""))
+        region = get_visible(Region.objects, request.user, code=code.strip())
         n = parsing.integer(request.GET.get("n") or 10, "n", minimum=1, maximum=GEOJSON_MAX_PATROLS)
     except ActionError as exc:
         return JsonResponse({"detail": exc.message, "errors": exc.errors}, status=exc.status)

@@ -27,7 +27,7 @@ def grid_patrols(context):
         "shown": True,
         "region": region,
         "patrols": list(patrols),
-        "geojson_url": reverse("visits:patrols_geojson") + f"?grid={region.code}",
+        "geojson_url": reverse("visits:patrols_geojson") + f"?in={region.code}",
     }
 
 

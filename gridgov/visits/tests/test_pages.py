@@ -199,7 +199,8 @@ def test_grid_page_lists_the_last_patrols_and_geojson_draws_them(world):
     c = client_for(world, "community_a")
     grid_page = c.get("/regions/540402001001001/").content.decode()
     assert 'id="grid-patrols"' in grid_page and f"/patrols/{patrol.pk}/" in grid_page
-    data = json.loads(c.get("/patrols/geojson/?grid=540402001001001").content)
+    data = json.loads(c.get("/patrols/geojson/?in=540402001001001").content)
+    assert json.loads(c.get("/patrols/geojson/?grid=540402001001001").content) == data
     (feature,) = data["features"]
     assert feature["geometry"]["type"] == "LineString"
     assert len(feature["geometry"]["coordinates"]) == 6
