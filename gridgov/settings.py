@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "gridgov.matters",
     "gridgov.notifications",
     "gridgov.enforcement",
+    "gridgov.visits",
     "gridgov.api",
     "gridgov.demo",
 ]

@@ -30,6 +30,7 @@ urlpatterns = [
     path("s/r/<str:receipt>/", public_views.status_page, name="public_status"),
     path("s/", public_views.status_lookup, name="public_lookup"),
     path("enforcement/", include("gridgov.enforcement.urls")),
+    path("", include("gridgov.visits.urls")),
     path("typical-cases/", enforcement_public.typical_list, name="typical_list"),
     path("typical-cases/<int:pk>/", enforcement_public.typical_case, name="typical_case"),
     path(

@@ -53,6 +53,9 @@ READ = {
     # (gridgov.matters.models.MatterQuerySet adds them)
     "matter": GOVERNANCE,
     "enforcement": frozenset({R.SYSTEM_ADMIN, R.COURT_OFFICER, R.COURT_FINANCE, R.LEADER}),
+    # household visits and grid patrols: the grid's own people, the staff and leaders above
+    "visit": GOVERNANCE,
+    "patrol": GOVERNANCE,
 }
 # ... and written by. Leaders read everything in scope and write nothing.
 WRITE = {
@@ -76,6 +79,10 @@ WRITE = {
     "sign": frozenset({R.SYSTEM_ADMIN, R.STREET_STAFF}),
     # who may report a matter in their scope (the public reports through signs/Open311)
     "matter": GOVERNANCE - {R.LEADER},
+    # who records household visits (a liaison in their building, a worker in their grid)
+    "visit": frozenset({R.GRID_WORKER, R.HOUSEHOLD_LIAISON}),
+    # who walks a grid on patrol
+    "patrol": frozenset({R.GRID_WORKER, R.GRID_POLICE}),
 }
 
 
@@ -190,6 +197,10 @@ def nav_for(user) -> list[tuple[str, str]]:
         items.append(("matters:meetings", _("Meetings")))
         items.append(("matters:signs", _("Signs")))
         items.append(("matters:kpis", _("Key figures")))
+    if read_paths(user, "visit"):
+        items.append(("visits:list", _("Visits")))
+    if read_paths(user, "patrol"):
+        items.append(("visits:patrols", _("Patrols")))
     if read_paths(user, "region"):
         items.append(("regions:tree", _("Regions")))
     from gridgov.regions.geo import sees_many_grids  # regions builds on accounts, not back
@@ -234,6 +245,7 @@ NAV_GROUP_OF = {
     "matters": "matters",
     "regions": "places",
     "people": "places",
+    "visits": "places",  # visits and patrols: the grid worker's walk of the grid
     "enforcement": "enforcement",
     "audit": "system",
     "admin": "system",

@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from gridgov.core.errors import ActionError, with_headers
 from gridgov.enforcement.api import router as enforcement_router
 from gridgov.matters.api import router as matters_router
+from gridgov.visits.api import router as visits_router
 
 from .auth import Session, TokenAuth
 from .endpoints import router
@@ -107,3 +108,4 @@ def unauthenticated(request, exc):
 api.add_router("/", router)
 api.add_router("/", matters_router)
 api.add_router("/", enforcement_router)
+api.add_router("/", visits_router)

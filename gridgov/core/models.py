@@ -74,6 +74,15 @@ class AuditAction(models.IntegerChoices):
     PAYOUT_REQUESTED = 510, _("payout requested")
     PAYOUT_APPROVED = 511, _("payout approved and sent")
     PAYOUT_RESULT = 512, _("bank's answer on a payout recorded")
+    # 600–619 household visits and patrols
+    VISIT_RECORDED = 600, _("household visit recorded")
+    VISIT_NEED_REPORTED = 601, _("need found on a visit reported as a matter")
+    VISIT_FREQUENCY_SET = 605, _("visit frequency of a special group set")
+    PATROL_STARTED = 610, _("patrol started")
+    PATROL_POINTS_ADDED = 611, _("patrol track points added")
+    PATROL_ENDED = 612, _("patrol ended")
+    PATROL_MATTER_LINKED = 613, _("matter linked to a patrol")
+    PATROL_RECORDED = 614, _("finished patrol recorded")
 
 
 class AuditHead(models.Model):

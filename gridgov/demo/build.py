@@ -26,6 +26,7 @@ from gridgov.people.models import UnitKind
 from gridgov.regions import actions as regions
 from gridgov.regions.models import CommitteeKind, Level, PartyLevel, Region
 
+from . import visits
 from .names import person
 
 ACTOR = "system:demo"
@@ -527,4 +528,5 @@ def build(residents: int = 30_000, seed: int = 2024, log=print) -> DemoSummary:
         matters.build(district, password_hash, rng, log=log)
     logins = {u.username: u for u in User.objects.filter(username__in=[x[0] for x in DEMO_LOGINS])}
     courts.build(city, district, logins, rng, log=log)
+    visits.build(rng, log=log)
     return summary

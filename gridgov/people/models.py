@@ -79,6 +79,11 @@ class SpecialGroup(models.Model):
     code = models.CharField(max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=64)
     name_en = models.CharField(max_length=64)
+    # a household with a member in this group is due a visit this many days after the last
+    # one (none: the group is not visited on a schedule)
+    visit_every_days = models.PositiveSmallIntegerField(
+        _("visit every (days)"), null=True, blank=True
+    )
 
     def __str__(self):
         return self.name

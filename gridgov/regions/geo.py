@@ -26,6 +26,24 @@ def area_m2(geom: BaseGeometry) -> float:
     return to_metres(geom, geom.centroid.y).area
 
 
+def svg_path(geojson: dict, box: tuple[float, float, float, float], size: float = 100.0) -> str:
+    """An SVG path for a polygon, fitted into a size×size viewBox keeping proportions (the
+    patrol page draws its grid and track this way, so that it works without the map)."""
+    minx, miny, maxx, maxy = box
+    lat = (miny + maxy) / 2
+    kx = math.cos(math.radians(lat))
+    w = max((maxx - minx) * kx, 1e-12)
+    h = max(maxy - miny, 1e-12)
+    scale = size / max(w, h)
+    polygons = [geojson["coordinates"]] if geojson["type"] == "Polygon" else geojson["coordinates"]
+    parts = []
+    for polygon in polygons:
+        for ring in polygon:
+            pts = [f"{(x - minx) * kx * scale:.2f},{(maxy - y) * scale:.2f}" for x, y, *_ in ring]
+            parts.append("M" + " L".join(pts) + " Z")
+    return " ".join(parts)
+
+
 def geometry_from_geojson(data) -> BaseGeometry:
     return shape(data)
 
