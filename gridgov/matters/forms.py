@@ -156,7 +156,7 @@ class ReportForm(forms.Form):
     def __init__(self, *args, category, **kwargs):
         super().__init__(*args, **kwargs)
         self.extra = []
-        for spec in category.fields:
+        for spec in category.fields if category else []:
             name = f"attr_{spec['code']}"
             label = category.field_label(spec)
             required = bool(spec.get("required"))

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.matters.forms import ReportForm
+from gridgov.matters.forms import CategoryChoice, ReportForm
 from gridgov.matters.models import Category
 
 NEED_ROWS = 3  # blank rows on the page; the API takes up to actions.NEEDS_MAX
@@ -65,11 +65,14 @@ class VisitForm(forms.Form):
 
 
 class NeedReportForm(ReportForm):
-    """The category (and its extra fields) of a need reported as a matter: the matters'
-    own report form without what the visit already says (description, place)."""
+    """The category (and its extra fields) and priority of a need reported as a matter: the
+    matters' own details form without what the visit already says (description, place)."""
+
+    category = CategoryChoice(Category.objects.none(), label=_("category"), to_field_name="code")
 
     def __init__(self, *args, category=None, **kwargs):
         super().__init__(*args, category=category, **kwargs)
-        for name in ("description", "place", "lat", "lon", "address"):
+        for name in ("description", "photos"):
             del self.fields[name]
         self.fields["category"].queryset = _categories()
+        self.order_fields(["category"])

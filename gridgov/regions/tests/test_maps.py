@@ -118,7 +118,14 @@ def test_a_grid_worker_map_holds_nothing_of_the_next_grid(mapped):
     layers = json.loads(
         re.search(r'class="map" data-layers="([^"]*)"', page).group(1).replace("&quot;", '"')
     )
-    assert [layer["kind"] for layer in layers] == ["grids", "buildings", "signs", "matters"]
+    # the apps' layers (regions, matters, visits' patrols), in their order
+    assert [layer["kind"] for layer in layers] == [
+        "grids",
+        "buildings",
+        "signs",
+        "matters",
+        "patrols",
+    ]
     assert all(A1 in layer["url"] for layer in layers)
     assert f'data-focus="{A1}"' in page
     # a compound has no outline of its own: no map there
