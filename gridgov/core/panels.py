@@ -21,10 +21,9 @@ no app's internals. Every figure links to the list behind it and that list shows
 page is drawn (like ``admin.py``).
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.utils.module_loading import autodiscover_modules
+from .registry import Registry
 
 TONES = ("", "ok", "warn", "danger")
 
@@ -81,34 +80,14 @@ class Panel:
         return not self.items and not self.template and not any(f.count for f in self.figures)
 
 
-_registry: dict[str, tuple[int, Callable]] = {}
-_discovered = False
-
-
-def register(key: str, order: int = 100):
-    """Register ``fn(user) -> Panel | None`` under a unique key; lower orders come first."""
-
-    def decorate(fn):
-        if key in _registry and _registry[key][1] is not fn:
-            raise ValueError(f"home panel {key!r} is already registered")
-        _registry[key] = (order, fn)
-        return fn
-
-    return decorate
-
-
-def autodiscover() -> None:
-    global _discovered
-    if not _discovered:
-        autodiscover_modules("panels")
-        _discovered = True
+_panels = Registry("panels", "home panel")
+register = _panels.register  # @panels.register(key, order): fn(user) -> Panel | None
 
 
 def panels_for(user) -> list[Panel]:
     """The panels this user's home page shows, in order."""
-    autodiscover()
     shown = []
-    for key, (order, fn) in sorted(_registry.items(), key=lambda kv: (kv[1][0], kv[0])):
+    for key, order, fn in _panels:
         panel = fn(user)
         if panel is not None:
             panel.key, panel.order = key, order

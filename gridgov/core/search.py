@@ -19,14 +19,13 @@ that is recorded nowhere. Personal data is shown masked. The search page imports
 internals; ``search.py`` modules are found by ``autodiscover`` the first time it is used.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.shortcuts import render
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
 from .errors import Invalid
+from .registry import Registry
 from .views import role_required
 
 MAX_LENGTH = 64
@@ -49,27 +48,8 @@ class Group:
     key: str = ""  # set by the registry
 
 
-_registry: dict[str, tuple[int, Callable]] = {}
-_discovered = False
-
-
-def register(key: str, order: int = 100):
-    """Register ``fn(user, q) -> Group | None`` under a unique key; lower orders first."""
-
-    def decorate(fn):
-        if key in _registry and _registry[key][1] is not fn:
-            raise ValueError(f"search {key!r} is already registered")
-        _registry[key] = (order, fn)
-        return fn
-
-    return decorate
-
-
-def autodiscover() -> None:
-    global _discovered
-    if not _discovered:
-        autodiscover_modules("search")
-        _discovered = True
+_searches = Registry("search", "search")
+register = _searches.register  # @search.register(key, order): fn(user, q) -> Group | None
 
 
 def clean(q: str) -> str:
@@ -90,11 +70,10 @@ def clean(q: str) -> str:
 
 def search(user, q: str) -> list[Group]:
     """Every group with results, by order."""
-    autodiscover()
     if not q:
         return []
     found = []
-    for key, (_order, fn) in sorted(_registry.items(), key=lambda kv: (kv[1][0], kv[0])):
+    for key, _order, fn in _searches:
         group = fn(user, q)
         if group is not None and group.results:
             group.key = key

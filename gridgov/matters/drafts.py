@@ -80,6 +80,18 @@ class Draft:
                 return path if path.is_file() else None
         return None
 
+    def photo_response(self, token: str):
+        """One of this draft's photos as a private answer; Http404 for anything else."""
+        from django.http import FileResponse, Http404
+
+        path = self.photo_path(token)
+        if path is None:
+            raise Http404
+        kind = path.suffix.lstrip(".").replace("jpg", "jpeg")
+        response = FileResponse(open(path, "rb"), content_type=f"image/{kind}")
+        response["Cache-Control"] = "private, no-store"
+        return response
+
     def add_photos(self, uploads) -> list[str]:
         """Keeps every upload that is a readable photo while there is room (at most
         photos.MAX_PHOTOS in all); returns a message for each one refused. What was kept

@@ -144,13 +144,9 @@ def sign_page(request, code):
 def draft_photo(request, code, token):
     """A photo added on a sign's page, shown back to the visitor who added it only."""
     sign = Sign.objects.filter(code=code, active=True).first()
-    path = _sign_draft(request, sign).photo_path(token) if sign else None
-    if path is None:
+    if sign is None:
         raise Http404
-    kind = path.suffix.lstrip(".").replace("jpg", "jpeg")
-    response = FileResponse(open(path, "rb"), content_type=f"image/{kind}")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _sign_draft(request, sign).photo_response(token)
 
 
 def status_page(request, receipt):

@@ -21,7 +21,7 @@ import json
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -455,13 +455,7 @@ def done(request, code):
 @role_required
 def photo(request, token):
     """A photo of the user's own draft (its thumbnail); anyone else's does not exist."""
-    path = Draft(request).photo_path(token)
-    if path is None:
-        raise Http404
-    kind = path.suffix.lstrip(".").replace("jpg", "jpeg")
-    response = FileResponse(open(path, "rb"), content_type=f"image/{kind}")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return Draft(request).photo_response(token)
 
 
 @role_required

@@ -9,6 +9,8 @@ from shapely import affinity
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from gridgov.core.registry import Registry
+
 M_PER_DEG_LAT = 110_574.0
 M_PER_DEG_LON_EQUATOR = 111_320.0
 
@@ -103,27 +105,13 @@ def scope_region(request, param: str = "in"):
 # each app registers `fn(user, region) -> {"url", "kind", "name"} | None` with @map_layer
 # in its own geo.py (found like panels.py), so that the region page imports no app's
 # internals. The layers are drawn in `order`, the first ones underneath.
-_map_layers: dict = {}
-_discovered = False
-
-
-def map_layer(key: str, order: int = 100):
-    def decorate(fn):
-        _map_layers[key] = (order, fn)
-        return fn
-
-    return decorate
+_layers = Registry("geo", "map layer")
+map_layer = _layers.register  # @map_layer(key, order): fn(user, region) -> layer | None
 
 
 def map_layers(user, region) -> list[dict]:
-    global _discovered
-    if not _discovered:
-        from django.utils.module_loading import autodiscover_modules
-
-        autodiscover_modules("geo")
-        _discovered = True
     layers = []
-    for _key, (_order, fn) in sorted(_map_layers.items(), key=lambda kv: (kv[1][0], kv[0])):
+    for _key, _order, fn in _layers:
         layer = fn(user, region)
         if layer:
             layers.append(layer)
