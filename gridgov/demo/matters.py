@@ -276,7 +276,10 @@ GAPS = {
 }
 WORKDAY = (8, 19)  # local hours in which staff act; the public reports at any hour
 WEEKLY_HOUR, MONTHLY_HOUR, SWEEP_HOUR = 9, 15, 7
-WEEKLY_SINCE = 28  # days since the second street holds weekly meetings
+# days since the second street holds weekly meetings: long enough for a few weekly meetings
+# there, short enough that what waited there before goes up to the monthly meeting (a
+# matter waits WAIT_DAYS[WEEKLY] = 10 working days at the weekly tier)
+WEEKLY_SINCE = 14
 RESOLUTIONS = {
     Tier.WEEKLY: (5, "周例会交办：由{unit}牵头，{days}个工作日内办结并反馈，街道跟踪督办。"),
     Tier.MONTHLY: (10, "月例会商办：由{unit}牵头，{other}配合，{days}个工作日内办结，逾期通报。"),
@@ -442,14 +445,24 @@ class Story:
                 pick = rng.choice(f["choices"])
                 attributes[f["code"]] = [pick] if f["type"] == "multi" else pick
         public = p["public"]
+        if public:
+            lat = round(grid.lat + rng.uniform(-0.001, 0.001), 6)
+            lon = round(grid.lon + rng.uniform(-0.001, 0.001), 6)
+        else:
+            # most grid workers report with "use my location"; a stream of its own, so that
+            # the rest of the story draws the same numbers as before
+            spot = random.Random(f"spot-{p['i']}")
+            placed = spot.random() < 0.8
+            lat = round(grid.lat + spot.uniform(-0.001, 0.001), 6) if placed else None
+            lon = round(grid.lon + spot.uniform(-0.001, 0.001), 6) if placed else None
         matter = report_matter(
             MatterInput(
                 category=category,
                 description=rng.choice(DESCRIPTIONS[category.code]),
                 source=Source.OPEN311 if public else Source.GRID_WORKER,
                 region=grid,
-                lat=round(grid.lat + rng.uniform(-0.001, 0.001), 6) if public else None,
-                lon=round(grid.lon + rng.uniform(-0.001, 0.001), 6) if public else None,
+                lat=lat,
+                lon=lon,
                 attributes=attributes,
                 priority=rng.choice([Priority.NORMAL] * 4 + [Priority.HIGH]),
             ),
@@ -509,7 +522,7 @@ class Story:
         """The streets' meetings of `tier`: called, held, and a resolution for every matter
         on the agenda; some resolved matters are then handled in time, others are not (and
         come back to the next meeting). The second street began its weekly meetings only
-        four weeks ago: what waited there longer went on up to its monthly meeting."""
+        two weeks ago: what waited there longer went on up to its monthly meeting."""
         days, wording = RESOLUTIONS[tier]
         today = timezone.localdate()
         units = list(Unit.objects.filter(name__in=HANDLER_UNITS).order_by("name"))
