@@ -12,6 +12,7 @@ from gridgov.notifications import views as notification_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("favicon.ico", core_views.favicon),  # browsers ask for it whatever the page says
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", core_views.audit_list, name="audit"),

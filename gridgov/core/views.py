@@ -121,3 +121,11 @@ def history_context(user, obj) -> list:
     if not roles.covers(roles.read_paths(user, "audit"), getattr(obj, "scope_path", "")):
         return []
     return actors.annotate(history_for(obj)[:50])
+
+
+def favicon(request):
+    """/favicon.ico, which browsers fetch by themselves: the site's icon."""
+    from django.shortcuts import redirect
+    from django.templatetags.static import static
+
+    return redirect(static("gridgov/favicon.svg"), permanent=True)

@@ -30,6 +30,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -200,13 +201,14 @@ def poll() -> PollResult:
                         [inquiry.requested_by],
                         "linkage",
                         None,
-                        _("%(agency)s answered inquiry %(ref)s on %(case)s: %(n)s found")
+                        # short enough for the inbox's line; the reference is on the case page
+                        _("%(agency)s answered the asset inquiry on %(case)s: %(n)s found")
                         % {
                             "agency": inquiry.get_agency_display(),
-                            "ref": inquiry.ref,
                             "case": inquiry.case.number,
                             "n": len(data["found"]),
                         },
+                        link=reverse("enforcement:case", args=[inquiry.case_id]),
                     )
         except Invalid as exc:
             conn.done(name, False, exc.message)

@@ -176,11 +176,22 @@ class Account(models.Model):
         return f"{self.get_kind_display()}{f' {whose}' if whose else ''}"
 
 
+# the kinds of entry ledger.py posts, as people read them on the case page
+ENTRY_KINDS = {
+    "receive": _("payment received"),
+    "assign_suspense": _("unclaimed money assigned"),
+    "payout_pending": _("payout sent to the bank"),
+    "payout_posted": _("payout paid"),
+    "payout_voided": _("payout failed, money back in the account"),
+    "reversal": _("reversal"),
+}
+
+
 class JournalEntry(models.Model):
     """Insert-only. On SQLite an entry is written unsealed, its legs added, then sealed;
     the seal checks the balance (see the migration). Balances count sealed entries only."""
 
-    kind = models.CharField(max_length=24)
+    kind = models.CharField(max_length=24)  # one of ENTRY_KINDS (what ledger.py posts)
     memo = models.CharField(max_length=200, blank=True)
     case = models.ForeignKey(
         EnforcementCase, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
@@ -199,6 +210,10 @@ class JournalEntry(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.kind}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(ENTRY_KINDS.get(self.kind, self.kind))
 
 
 class Leg(models.Model):

@@ -1,8 +1,10 @@
 """What the header's search finds among enforcement cases: a case by (part of) its number,
-with the year's brackets typed either way, within the user's courts."""
+with the year's brackets typed either way, or by a party's exact name, within the user's
+courts (as the case list's own search box)."""
 
 from urllib.parse import urlencode
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -19,7 +21,8 @@ def enforcement_cases(user, q):
         return None
     found = list(
         EnforcementCase.objects.visible_to(user)
-        .filter(cases.number_q(q, "number__contains"))
+        .filter(cases.number_q(q, "number__contains") | Q(parties__name=q))
+        .distinct()
         .select_related("court")
         .order_by("-filed_on", "-id")[: search.LIMIT + 1]
     )

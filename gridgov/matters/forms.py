@@ -60,7 +60,9 @@ class PlaceForm(forms.Form):
                     % {"lat": lat, "lon": lon},
                 )
                 return data
-            if grid.code not in self.places:
+            # a building or compound chosen in the list stays, if the point lies in its grid
+            keep = chosen is not None and chosen.path.startswith(grid.path)
+            if grid.code not in self.places and not keep:
                 self.add_error(
                     "place",
                     _(
@@ -69,8 +71,6 @@ class PlaceForm(forms.Form):
                     ),
                 )
                 return data
-            # a building or compound chosen in the list stays, if the point lies in its grid
-            keep = chosen is not None and chosen.path.startswith(grid.path)
             self.region = chosen if keep else self.places[grid.code]
         elif chosen is not None:
             self.region = chosen

@@ -75,7 +75,8 @@ def signs_view(request):
             point(s.lon, s.lat),
             name=s.name,
             code=s.code,
-            url=reverse("public_sign", args=[s.code]),
+            # staff open the sign's row on the signs page, not the public report form
+            url=reverse("matters:signs") + f"#sign-{s.code}",
             tone="",
         )
         for s in signs

@@ -33,7 +33,9 @@ class PublicReportForm(forms.Form):
         Category.objects.none(),
         label=gettext_lazy("category"),
         to_field_name="code",
-        empty_label=None,
+        # nothing chosen for the reporter: a description alone must not become "dumping"
+        empty_label=gettext_lazy("choose…"),
+        error_messages={"required": gettext_lazy("Choose what kind of problem it is.")},
     )
     description = forms.CharField(
         label=gettext_lazy("description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})

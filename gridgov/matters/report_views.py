@@ -180,7 +180,7 @@ def place(request):
             form=form,
             # map.js draws the user's grids and the buildings of the place in focus; a tap
             # picks the point (the grid it falls in is decided again on the next step)
-            map_layers=json.dumps(_map_layers(focus[:15])),
+            map_layers=json.dumps(_map_layers(request.user)),
             map_focus=focus[:15],
             locate_url=reverse("matters:report_locate"),
         ),
@@ -188,12 +188,13 @@ def place(request):
     )
 
 
-def _map_layers(grid_code: str) -> list[dict]:
-    layers = [{"url": reverse("regions:geo_grids"), "kind": "grids", "name": _("Grids")}]
-    if grid_code:
-        url = reverse("regions:geo_buildings") + f"?in={grid_code}"
-        layers.append({"url": url, "kind": "buildings", "name": _("Buildings")})
-    return layers
+def _map_layers(user) -> list[dict]:
+    """The grids and buildings the reporter sees (a liaison sees their building only)."""
+    layers = []
+    if roles.read_paths(user, "grid"):
+        layers.append({"url": reverse("regions:geo_grids"), "kind": "grids", "name": _("Grids")})
+    url = reverse("regions:geo_buildings")
+    return [*layers, {"url": url, "kind": "buildings", "name": _("Buildings")}]
 
 
 @require_GET
@@ -215,8 +216,23 @@ def locate(request):
             {"grid": None, "in_scope": False, "message": _("This point is in no grid.")}
         )
     if not roles.can_write(request.user, "matter", grid.path):
+        # a household liaison reports for their building: a point in its grid is theirs
+        own = [p for p in roles.write_paths(request.user, "matter") if p.startswith(grid.path)]
+        place = Region.objects.filter(path__in=own).order_by("path").first() if own else None
+        if place is None:
+            return JsonResponse(
+                {
+                    "grid": None,
+                    "in_scope": False,
+                    "message": _("This point is outside your grids."),
+                }
+            )
         return JsonResponse(
-            {"grid": None, "in_scope": False, "message": _("This point is outside your grids.")}
+            {
+                "grid": {"code": place.code, "name": place.name},
+                "in_scope": True,
+                "message": _("You are near %(place)s.") % {"place": place.name},
+            }
         )
     return JsonResponse(
         {

@@ -174,6 +174,7 @@ def _detail_context(user, matter):
         "allowed": allowed,
         "steps": _steps(allowed),
         "history": history_context(user, matter),
+        "priorities": Priority.choices,  # register keeps the reported one unless changed
         "attributes": [
             (matter.category.field_label(f), matter.attributes.get(f["code"]))
             for f in matter.category.fields

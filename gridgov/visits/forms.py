@@ -45,7 +45,7 @@ class VisitForm(forms.Form):
         for i in range(NEED_ROWS):
             d, c = f"need_{i}", f"need_{i}_category"
             self.fields[d] = forms.CharField(label=_("need found"), required=False, max_length=500)
-            self.fields[c] = forms.ModelChoiceField(
+            self.fields[c] = CategoryChoice(
                 _categories(),
                 required=False,
                 label=_("category (for reporting it as a matter)"),
