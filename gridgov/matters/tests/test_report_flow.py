@@ -331,3 +331,15 @@ def test_a_public_report_keeps_its_photo_and_what_was_typed_after_an_error(world
     assert response.status_code == 302
     assert Matter.objects.get().photos.count() == 1
     assert c.get(url).status_code == 404  # the draft went with the report
+
+
+def test_a_liaisons_location_in_their_grid_takes_their_building(world):
+    # a liaison holds a building, not a grid: "use my location" said "outside your grids"
+    c = signed_in(world, "liaison_a1")
+    building = world.regions["building_a1"]
+    here = c.get("/matters/new/locate/", IN_A1).json()
+    assert here["in_scope"] and here["grid"]["code"] == building.code
+    assert not c.get("/matters/new/locate/", IN_B1).json()["in_scope"]
+    # and the place step takes the point with their building
+    response = c.post(NEW, {"place": building.code, **IN_A1})
+    assert response.status_code == 302, page(response)

@@ -213,3 +213,18 @@ def test_grid_page_lists_the_last_patrols_and_geojson_draws_them(world):
     detail = c.get(f"/patrols/{patrol.pk}/").content.decode()
     assert 'class="track"' in detail and 'class="outside"' in detail
     assert c.get("/patrols/geojson/?grid=540402001001001&n=0").status_code == 400
+
+
+def test_a_visit_with_a_need_of_no_category_opens_and_offers_the_category(world):
+    # a need typed without a category made the visit's page a 500 (the need's form)
+    worker = world.user("worker_a1")
+    visit = actions.record_visit(
+        world.households["h_a1"],
+        actor=worker,
+        nobody_home=True,
+        needs=[actions.NeedInput("楼道灯坏了", None)],
+    )
+    need = visit.needs.get()
+    page = client_for(world, "worker_a1").get(f"/visits/{visit.pk}/")
+    assert page.status_code == 200
+    assert f'name="n{need.pk}-category"' in page.content.decode()
