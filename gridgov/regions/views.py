@@ -114,6 +114,8 @@ def region_map(request):
         {
             "region": region,
             "rows": rows,
+            # someone who does not see matters (a volunteer) is not told "0 open"
+            "sees_matters": bool(roles.read_paths(user, "matter")),
             "map_layers": json.dumps(layers, ensure_ascii=False),
         },
     )
