@@ -168,9 +168,17 @@ def _steps(allowed) -> list[dict]:
 
 def _detail_context(user, matter):
     allowed = workflow.allowed(user, matter)
+    events = actors.annotate(matter.events.select_related("actor"))
+    # the reporter's photos stand under the description; a handler's with their step, so
+    # that whoever verifies tells the before from the after
+    photos = list(matter.photos.all())
+    first = min((e.pk for e in events), default=None)
+    for e in events:
+        e.step_photos = [p for p in photos if p.event_id == e.pk and e.pk != first]
     ctx = {
         "matter": matter,
-        "events": actors.annotate(matter.events.select_related("actor")),
+        "events": events,
+        "report_photos": [p for p in photos if p.event_id in (None, first)],
         "allowed": allowed,
         "steps": _steps(allowed),
         "history": history_context(user, matter),

@@ -112,6 +112,11 @@ def test_photos_on_report_and_on_handling(world, settings, tmp_path):
     assert MatterPhoto.objects.filter(matter=m, event__transition="handle").count() == 1
     page = c.get(f"/matters/{m.code}/").content.decode()
     assert page.count("/photos/") >= 6  # three photos, each a link and an image
+    # the handler's photo stands with their step in the timeline, not beside the reporter's
+    after = MatterPhoto.objects.get(matter=m, event__transition="handle")
+    top, timeline = page.split('class="timeline', 1)
+    assert f"/photos/{after.pk}/" not in top and f"/photos/{after.pk}/" in timeline
+    assert top.count("/photos/") == 4
 
 
 def test_a_refused_note_for_the_reporter_comes_back_as_typed(world):
