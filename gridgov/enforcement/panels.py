@@ -8,10 +8,10 @@ from django.utils.translation import ngettext
 from gridgov.accounts import roles
 from gridgov.accounts.roles import Role
 from gridgov.core import panels
+from gridgov.core.money import format_money
 
 from . import payouts
 from .models import EnforcementCase, Payout, PayoutState
-from .money import format_yuan
 from .pages import DUE_SOON, EXTENSIONS_WAITING, extensions_to_approve, listed_cases
 
 
@@ -107,8 +107,8 @@ def finance_panel(user):
     )
     items = [
         panels.Item(
-            _("%(case)s · %(amount)s yuan → %(payee)s")
-            % {"case": p.case.number, "amount": format_yuan(p.amount_fen), "payee": p.payee},
+            _("%(case)s · %(amount)s → %(payee)s")
+            % {"case": p.case.number, "amount": format_money(p.amount_fen), "payee": p.payee},
             reverse("enforcement:case", args=[p.case.pk]),
             _("due by %(day)s") % {"day": p.due_on.isoformat()},
             "danger" if p.due_on < today else "warn",
