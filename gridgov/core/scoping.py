@@ -72,6 +72,15 @@ class ScopedQuerySetMixin:
         """Narrows to the subtree at `path` (after scoping)."""
         return self.filter(under(self.model.scope_field, path))
 
+    def under_code(self, code: str):
+        """Narrows to the subtree of the region with this code (a list's `?grid=` or
+        `?region=` filter); nothing for a code that names no region."""
+        from django.apps import apps
+
+        region = apps.get_model("regions", "Region")
+        path = region.objects.filter(code=code).values_list("path", flat=True).first()
+        return self.under(path) if path else self.none()
+
 
 class ScopedQuerySet(ScopedQuerySetMixin, models.QuerySet):
     pass

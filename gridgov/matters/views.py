@@ -16,7 +16,6 @@ from gridgov.core.errors import ActionError, Invalid
 from gridgov.core.scoping import get_visible
 from gridgov.core.views import history_context, paginate, role_required
 from gridgov.people.models import Unit, UnitKind
-from gridgov.regions.models import Region
 
 from . import workflow
 from .forms import FilterForm
@@ -44,8 +43,7 @@ def worklist_queryset(user, data: dict):
     if data.get("category"):
         qs = qs.filter(category__code=data["category"])
     if data.get("grid"):
-        path = Region.objects.filter(code=data["grid"]).values_list("path", flat=True).first()
-        qs = qs.under(path) if path else qs.none()
+        qs = qs.under_code(data["grid"])
     if data.get("unit"):
         qs = qs.filter(handling_unit_id=data["unit"])
     if data.get("due") == "week":  # still running and not yet late, but within seven days

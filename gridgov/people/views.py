@@ -33,8 +33,7 @@ def search_residents(user, q: str = "", region_code: str = ""):
     elif q:
         qs = qs.filter(name__contains=q)
     if region_code:
-        region = Region.objects.filter(code=region_code).values_list("path", flat=True).first()
-        qs = qs.under(region) if region else qs.none()
+        qs = qs.under_code(region_code)
     return qs
 
 

@@ -151,8 +151,7 @@ def coverage(request):
         grids = grids.none()
     place = request.GET.get("region", "")
     if place:  # the grids of one place (the home page's breakdown links here)
-        path = Region.objects.filter(code=place).values_list("path", flat=True).first()
-        grids = grids.under(path) if path else grids.none()
+        grids = grids.under_code(place)
     rows = staffing_for(grids)
     gaps = [r for r in rows if r.missing]
     rows = gaps + [r for r in rows if not r.missing]  # what needs doing first

@@ -129,8 +129,7 @@ def list_visits(
     user = _reader(request, "visit")
     qs = _visits(user)
     if grid:
-        path = Region.objects.filter(code=grid).values_list("path", flat=True).first()
-        qs = qs.under(path) if path else qs.none()
+        qs = qs.under_code(grid)
     if household_id:
         qs = qs.filter(household_id=household_id)
     if mine:
@@ -324,8 +323,7 @@ def list_patrols(
     user = _reader(request, "patrol")
     qs = _patrols(user)
     if grid:
-        path = Region.objects.filter(code=grid).values_list("path", flat=True).first()
-        qs = qs.under(path) if path else qs.none()
+        qs = qs.under_code(grid)
     if mine:
         qs = qs.filter(worker=user)
     if open:
