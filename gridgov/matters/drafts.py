@@ -53,6 +53,9 @@ class Draft:
         return self.data.get(name, default)
 
     def update(self, **values) -> None:
+        # the id names the draft from its first answer: its photos' folder, and the key
+        # that sends it once however often "report" is tapped
+        self.data.setdefault("id", secrets.token_hex(12))
         self.data.update(values)
         self.save()
 

@@ -33,9 +33,8 @@ class PlaceForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("e.g. in front of building 3")}),
     )
 
-    def __init__(self, *args, places, user, **kwargs):
+    def __init__(self, *args, places, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
         self.places = {p.code: p for p in places}
         self.fields["place"].choices = [("", _("— choose —")), *place_choices(places)]
         self.region = None
@@ -269,7 +268,7 @@ class FilterForm(forms.Form):
         code = self.data.get("grid") if self.is_bound else None
         if code and not self.fields["grid"].valid_value(code):
             return
-        if code and not _in_choices(self.fields["grid"].choices, code):
+        if code and not forms.ChoiceField.valid_value(self.fields["grid"], code):
             # an old link's code that is not one of the listed grids: shown as chosen
             self.fields["grid"].choices.append((code, code))
 
@@ -310,16 +309,6 @@ def _label_of(choices, value) -> str:
         elif str(key) == str(value):
             return str(label)
     return ""
-
-
-def _in_choices(choices, value) -> bool:
-    for key, label in choices:
-        if isinstance(label, (list, tuple)):
-            if _in_choices(label, value):
-                return True
-        elif str(key) == str(value):
-            return True
-    return False
 
 
 def unit_choices(user):

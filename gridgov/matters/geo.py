@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.accounts import roles
-from gridgov.core.scoping import common_path, under
+from gridgov.core.scoping import common_path
 from gridgov.regions.geo import collection, feature, map_layer, point, scope_region
 
 from .models import RUNNING_STATES, Matter, Sign
+from .views import _can_read
 
 
 def counts_by_grid(user, grid_paths: list[str]) -> dict[str, tuple[int, int]]:
@@ -27,7 +28,7 @@ def counts_by_grid(user, grid_paths: list[str]) -> dict[str, tuple[int, int]]:
         rows = (
             Matter.objects.visible_to(user)
             .open()
-            .filter(under("region_path", common_path(paths)))
+            .under(common_path(paths))
             .annotate(grid=Substr("region_path", 1, n))
             .values("grid")
             .annotate(
@@ -46,12 +47,11 @@ def matters_view(request):
     matters = Matter.objects.visible_to(request.user).open()
     region = scope_region(request)
     if region is not None:
-        matters = matters.filter(under("region_path", region.path))
-    now = timezone.now()
+        matters = matters.under(region.path)
     placed = matters.filter(lat__isnull=False, lon__isnull=False).select_related("category")
     features = []
     for m in placed.order_by("code"):
-        overdue = m.state in RUNNING_STATES and m.deadline is not None and m.deadline < now
+        overdue = m.is_overdue
         features.append(
             feature(
                 point(m.lon, m.lat),
@@ -69,7 +69,7 @@ def signs_view(request):
     signs = Sign.objects.visible_to(request.user).filter(active=True)
     region = scope_region(request)
     if region is not None:
-        signs = signs.filter(under("region_path", region.path))
+        signs = signs.under(region.path)
     features = [
         feature(
             point(s.lon, s.lat),
@@ -94,7 +94,7 @@ def _signs_layer(user, region):
 
 @map_layer("matters.open", order=40)
 def _matters_layer(user, region):
-    if not roles.read_paths(user, "matter") and not roles.assignments_with_units(user):
+    if not _can_read(user):
         return None
     url = reverse("matters:geo_matters") + f"?in={region.code}"
     return {"url": url, "kind": "matters", "name": _("Open matters")}

@@ -33,6 +33,7 @@ from gridgov.accounts import roles
 from gridgov.accounts.roles import Role
 from gridgov.core import parsing
 from gridgov.core.errors import ActionError, Invalid
+from gridgov.core.idempotency import run_once
 from gridgov.core.scoping import within
 from gridgov.core.views import role_required
 from gridgov.regions.models import Level, Region
@@ -43,7 +44,6 @@ from .forms import CategoryForm, PlaceForm, ReportForm
 from .models import Category, CategoryGroup, Matter, Priority
 from .views import _source_for
 
-PLACE_LEVELS = (Level.GRID, Level.COMPOUND, Level.BUILDING)
 # Past this many places the list offers grids only (a district's staff would scroll
 # through every building otherwise); the map and "use my location" reach the rest.
 PLACE_LIST_LIMIT = 150
@@ -58,7 +58,7 @@ def _may_report(user) -> None:
 def own_places(user) -> list[Region]:
     """The grids, compounds and buildings where the user may report, in tree order."""
     paths = roles.write_paths(user, "matter")
-    qs = Region.objects.filter(within("path", paths), level__in=PLACE_LEVELS)
+    qs = Region.objects.filter(within("path", paths), level__in=actions.PLACE_LEVELS)
     if qs.count() > PLACE_LIST_LIMIT:
         qs = qs.filter(level=Level.GRID)
     return list(qs.order_by("path"))
@@ -140,7 +140,7 @@ def place(request):
         draft.update(lat=None, lon=None, address=request.POST.get("address", "")[:200])
         return redirect(request.get_full_path())
     if request.method == "POST":
-        form = PlaceForm(request.POST, places=places, user=request.user)
+        form = PlaceForm(request.POST, places=places)
         if form.is_valid():
             d = form.cleaned_data
             region = form.region
@@ -153,8 +153,8 @@ def place(request):
             )
             return redirect(_next_after(request, draft, "place"))
         status = 400
-    else:
-        default = default_place(request.user, places)
+    default = default_place(request.user, places)
+    if request.method != "POST":
         asked = request.GET.get("place", "")  # "report here" from a grid's or building's page
         if not any(p.code == asked for p in places):
             asked = ""
@@ -166,10 +166,9 @@ def place(request):
                 "address": draft.get("address", ""),
             },
             places=places,
-            user=request.user,
         )
         status = 200
-    focus = draft.get("place") or (default_place(request.user, places) or Region()).code or ""
+    focus = draft.get("place") or (default.code if default else "")
     return render(
         request,
         "matters/report.html",
@@ -366,7 +365,8 @@ def check(request):
     if region is None:
         errors.append((_("This place is not one of yours any more."), _step_url("place", True)))
     if request.method == "POST" and not errors:
-        try:
+
+        def send():
             matter = actions.report_matter(
                 actions.MatterInput(
                     category=cat,
@@ -382,12 +382,18 @@ def check(request):
                 ),
                 actor=request.user,
             )
+            return 201, {"code": matter.code}
+
+        try:
+            # two taps at once (a slow phone) load the same draft: the draft's id lets one
+            # of them report and the other answer with the same matter
+            _status, sent = run_once(f"report:{request.user.pk}", draft.get("id"), b"", send)
         except ActionError as exc:
             errors = _errors_to_steps(exc, cat)
         else:
             draft.clear()
-            request.session[LAST_KEY] = matter.code
-            return redirect("matters:report_done", code=matter.code)
+            request.session[LAST_KEY] = sent["code"]
+            return redirect("matters:report_done", code=sent["code"])
     return render(
         request,
         "matters/report_check.html",
@@ -396,7 +402,6 @@ def check(request):
             draft,
             4,
             category=cat,
-            region=region,
             answers=_answers(draft, cat),
             priority=Priority(int(draft.get("priority") or Priority.NORMAL)).label,
             photos=draft.photos,

@@ -263,15 +263,9 @@ def _public_note(t: Transition, matter: Matter, raw) -> str:
 def _checkers_of(matter: Matter) -> list:
     """Who is asked to verify a handled matter: the grid workers of its grid and the
     community's staff (the street's where the community has none)."""
-    from gridgov.accounts.models import RoleAssignment
+    from gridgov.notifications.actions import staff_over
 
-    above = roles.ancestor_paths(matter.region_path)
-    workers = [
-        a.user
-        for a in RoleAssignment.objects.filter(
-            role=R.GRID_WORKER, region__path__in=above, user__is_active=True
-        ).select_related("user")
-    ]
+    workers = staff_over(matter.region_path, (R.GRID_WORKER,))
     return workers + roles.nearest_holders(matter.region_path, {R.COMMUNITY_STAFF, R.STREET_STAFF})
 
 

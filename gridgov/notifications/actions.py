@@ -78,7 +78,7 @@ def staff_over(region_path: str, roles=(Role.COMMUNITY_STAFF,), depth_path: str 
     return [
         a.user
         for a in RoleAssignment.objects.filter(
-            role__in=roles, region__path__in=above
+            role__in=roles, region__path__in=above, user__is_active=True
         ).select_related("user")
     ]
 
