@@ -114,7 +114,7 @@ def _view(fn):
             fields = [
                 f"{e.get('field')}: {e.get('message')}" for e in exc.errors if isinstance(e, dict)
             ]
-            detail = "; ".join([exc.message, *(f for f in fields if f != exc.message)])
+            detail = "; ".join([exc.message, *fields])
             return _error(fmt, exc.status, detail)
 
     wrapper.__name__ = fn.__name__

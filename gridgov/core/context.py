@@ -31,15 +31,14 @@ def request_context(request_id: str):
 def nav(request):
     """Template context: what the signed-in user may open (drives the menu), grouped, with
     the page being shown marked."""
-    from gridgov.accounts.roles import nav_for, nav_groups_for
+    from gridgov.accounts.roles import nav_groups_for
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "nav_groups": [], "nav_current": ""}
+        return {"nav_groups": [], "nav_current": ""}
     match = getattr(request, "resolver_match", None)
     current = match.view_name if match else ""
     return {
-        "nav_items": nav_for(user),
         "nav_groups": nav_groups_for(user, current),
         "nav_current": current,
     }

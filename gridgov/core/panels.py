@@ -11,13 +11,13 @@ Each app says what its users have waiting in its own ``panels.py``::
         return panels.Panel(
             title=_("Waiting for me"),
             figures=[panels.Figure(_("overdue"), n, reverse("matters:worklist") + "?…", "danger")],
-            action=panels.Action(_("Report a matter"), reverse("matters:report")),
+            actions=[panels.Action(_("Report a matter"), reverse("matters:report"))],
         )
 
 A panel function takes the signed-in user and returns a ``Panel`` or ``None`` (nothing to
 show this user). The home page shows every panel that returns one, by ``order``; it imports
 no app's internals. Every figure links to the list behind it and that list shows exactly
-``count`` rows. ``panels.py`` modules are found by ``autodiscover`` the first time the home
+``count`` rows. ``panels.py`` modules are found (``core/registry.py``) the first time the home
 page is drawn (like ``admin.py``).
 """
 

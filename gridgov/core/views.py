@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from gridgov.accounts import roles
 from gridgov.core import actors
-from gridgov.core.scoping import under
+from gridgov.core.scoping import within
 
 from . import panels
 from .models import AuditAction, AuditEntry
@@ -81,11 +81,9 @@ def visible_audit(user):
     paths = roles.read_paths(user, "audit")
     if not paths:
         return AuditEntry.objects.none()
-    q = Q()
-    for p in paths:
-        q |= under("region_path", p)
-        if len(p) <= roles.STEP:
-            q |= Q(region_path="")
+    q = within("region_path", paths)
+    if any(len(p) <= roles.STEP for p in paths):
+        q |= Q(region_path="")
     return AuditEntry.objects.filter(q)
 
 
@@ -125,7 +123,6 @@ def history_context(user, obj) -> list:
 
 def favicon(request):
     """/favicon.ico, which browsers fetch by themselves: the site's icon."""
-    from django.shortcuts import redirect
     from django.templatetags.static import static
 
     return redirect(static("gridgov/favicon.svg"), permanent=True)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.core import panels
 
+from .actions import unread_count
 from .models import Notification
 
 
@@ -19,7 +20,7 @@ def inbox(user):
         title=_("Notices"),
         figures=[
             panels.Figure(
-                _("notices waiting"), waiting.count(), reverse("inbox") + "?waiting=1#inbox"
+                _("notices waiting"), unread_count(user), reverse("inbox") + "?waiting=1#inbox"
             )
         ],
         items=[
