@@ -57,12 +57,3 @@ def format_money(fen, *, large: bool = False, signed: bool = False, language=Non
                 if amount >= unit:
                     return f"{sign}¥{_scaled(amount, unit)}{suffix}"
     return f"{sign}¥{_grouped(amount)}"
-
-
-def plain_yuan(fen) -> str:
-    """`fen` as a bare yuan number with separators, "1,234.56", for a cell under a heading
-    that already says "(yuan)"; new pages use ``format_money``."""
-    if fen is None or fen == "":
-        return "—"
-    fen = int(fen)
-    return ("-" if fen < 0 else "") + _grouped(abs(fen))

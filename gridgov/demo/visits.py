@@ -190,10 +190,10 @@ def _visits(workers: dict, rng: random.Random, today: datetime.date, now) -> int
         category__isnull=False,
         visit__visited_at__gte=now - datetime.timedelta(days=4),
     ).select_related("visit__household", "visit__region", "visit__worker")
+    # (reported now, through the action: backdating a matter by hand would leave its events,
+    # deadline and audit entry at another time than the matter itself)
     for need in recent:
-        matter = actions.report_need(need, actor=need.visit.worker)
-        reported = need.visit.visited_at + datetime.timedelta(minutes=rng.randint(5, 40))
-        Matter.objects.filter(pk=matter.pk).update(created_at=min(reported, now))
+        actions.report_need(need, actor=need.visit.worker)
     return len(items)
 
 

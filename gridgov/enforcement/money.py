@@ -4,19 +4,12 @@ from django.utils.translation import gettext as _
 
 from gridgov.core import parsing
 from gridgov.core.errors import Invalid
-from gridgov.core.money import plain_yuan
 
 
 def parse_yuan(raw: str) -> int:
     """ "1,234.56" → 123456; Invalid for anything else (negatives, three decimals, words,
     digits other than 0–9): the shared parser's rule."""
     return parsing.yuan(raw)
-
-
-def format_yuan(fen: int) -> str:
-    """123456 → "1,234.56": a bare number under a heading that says "(yuan)". Pages show
-    money with ``{% load ui %}{{ fen|money }}`` (gridgov.core.money), which this follows."""
-    return plain_yuan(fen)
 
 
 MAX_FEN = parsing.MAX_FEN

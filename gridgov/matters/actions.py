@@ -196,3 +196,14 @@ def report_matter(data: MatterInput, *, actor) -> Matter:
             after={**audit.snapshot(matter), "photos": len(cleaned_photos)},
         )
     return matter
+
+
+def source_for(user) -> str:
+    """The source a staff member's report is recorded under: their channel (grid police,
+    household liaison), a grid worker's by default."""
+    held = roles.roles_of(user)
+    if roles.Role.GRID_POLICE in held and roles.Role.GRID_WORKER not in held:
+        return Source.GRID_POLICE
+    if roles.Role.HOUSEHOLD_LIAISON in held and roles.Role.GRID_WORKER not in held:
+        return Source.LIAISON
+    return Source.GRID_WORKER

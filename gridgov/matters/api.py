@@ -17,7 +17,7 @@ from gridgov.regions.models import Region
 
 from . import actions, workflow
 from .models import Category, Matter
-from .views import _source_for, worklist_queryset
+from .views import worklist_queryset
 
 router = Router(tags=["matters"])
 
@@ -136,7 +136,7 @@ def report(request, payload: MatterIn):
             actions.MatterInput(
                 category=category,
                 description=payload.description,
-                source=_source_for(request.user),
+                source=actions.source_for(request.user),
                 region=region,
                 lat=payload.lat,
                 lon=payload.lon,

@@ -42,7 +42,6 @@ from . import actions, calendar
 from .drafts import Draft
 from .forms import CategoryForm, PlaceForm, ReportForm
 from .models import Category, CategoryGroup, Matter, Priority
-from .views import _source_for
 
 # Past this many places the list offers grids only (a district's staff would scroll
 # through every building otherwise); the map and "use my location" reach the rest.
@@ -371,7 +370,7 @@ def check(request):
                 actions.MatterInput(
                     category=cat,
                     description=draft.get("description", ""),
-                    source=_source_for(request.user),
+                    source=actions.source_for(request.user),
                     region=region,
                     lat=draft.get("lat"),
                     lon=draft.get("lon"),

@@ -19,7 +19,7 @@ from gridgov.people.models import Unit, UnitKind
 
 from . import workflow
 from .forms import FilterForm
-from .models import RUNNING_STATES, Matter, Priority, Source, State
+from .models import RUNNING_STATES, Matter, Priority, State
 
 
 def _can_read(user):
@@ -113,15 +113,6 @@ def worklist(request):
         },
         status=400 if form.errors else 200,
     )
-
-
-def _source_for(user) -> str:
-    held = roles.roles_of(user)
-    if roles.Role.GRID_POLICE in held and roles.Role.GRID_WORKER not in held:
-        return Source.GRID_POLICE
-    if roles.Role.HOUSEHOLD_LIAISON in held and roles.Role.GRID_WORKER not in held:
-        return Source.LIAISON
-    return Source.GRID_WORKER
 
 
 # How each step's button looks (docs/ui.md, "Buttons by consequence"): the steps that cannot

@@ -76,9 +76,9 @@ def places(user):
     return panel
 
 
-def _breakdown(user, node: Region, grids) -> list[dict]:
+def _breakdown(user, node: Region, staffing) -> list[dict]:
     """One row per child of `node`: grids, residents and grids missing a role, in scope,
-    each with the link to the list it counts."""
+    each with the link to the list it counts (`staffing`: the user's grids' staffing)."""
     children = list(
         Region.objects.visible_to(user)
         .under(node.path)
@@ -96,7 +96,7 @@ def _breakdown(user, node: Region, grids) -> list[dict]:
         .annotate(c=Count("pk"))
         .values_list("child", "c")
     )
-    staffing = staffing_for(grids.under(node.path))
+    staffing = [s for s in staffing if s.grid.region_path.startswith(node.path)]
     coverage, people = reverse("regions:coverage"), reverse("people:residents")
     rows = []
     for child in children:
@@ -143,5 +143,5 @@ def population(user):
             ),
         ],
         template="regions/_breakdown_panel.html",
-        data={"rows": _breakdown(user, node, grids), "of": node},
+        data={"rows": _breakdown(user, node, staffing), "of": node},
     )

@@ -55,12 +55,6 @@ def _moment(value, field: str, *, earliest: datetime.datetime | None = None):
     return at
 
 
-def _source_for(actor) -> str:
-    from gridgov.matters.views import _source_for as matter_source
-
-    return matter_source(actor)
-
-
 # --- visits ---------------------------------------------------------------------------
 
 
@@ -179,7 +173,7 @@ def report_need(
     action (so it gets its code, deadline, hand-off and audit like any report), at the
     household's place; the need keeps the matter, which links back to the visit. Whoever
     may record visits there may do this, once per need."""
-    from gridgov.matters.actions import MatterInput, report_matter
+    from gridgov.matters.actions import MatterInput, report_matter, source_for
 
     visit = need.visit
     check_write(actor, "visit", visit.region_path, read_kind="visit")
@@ -204,7 +198,7 @@ def report_need(
             MatterInput(
                 category=category,
                 description=description,
-                source=_source_for(actor) if is_user(actor) else "grid_worker",
+                source=source_for(actor) if is_user(actor) else "grid_worker",
                 region=visit.region,
                 address=household.address or household.number,
                 attributes=attributes or {},
@@ -335,7 +329,8 @@ def add_points(patrol: Patrol, points: list[PointInput], *, actor) -> int:
         locked = Patrol.objects.select_for_update().get(pk=patrol.pk)
         if not locked.is_open:
             raise Conflict(_("This patrol has ended."))
-        known = set(locked.points.values_list("at", flat=True))
+        # only the times being sent are looked up: a long walk has thousands of points
+        known = set(locked.points.filter(at__in={p.at for p in clean}).values_list("at", flat=True))
         fresh, seen = [], set()
         for p in sorted(clean, key=lambda p: p.at):
             if p.at not in known and p.at not in seen:

@@ -1,6 +1,5 @@
-"""The patrols layer of a grid page's map. Main's `regions.geo.map_layer` registry (from
-the maps work) finds this module like panels.py; on a branch without that registry it is
-simply never imported."""
+"""The patrols layer of a grid page's map, found by the `regions.geo.map_layer` registry
+(core/registry.py) like the apps' panels.py."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _

@@ -21,6 +21,7 @@ from gridgov.core.scoping import get_visible, within
 from gridgov.core.views import chosen, paginate, role_required
 from gridgov.matters.models import Category, Matter
 from gridgov.people.models import Household
+from gridgov.regions import geo
 from gridgov.regions.geo import geometry_from_geojson, svg_path
 from gridgov.regions.models import Level, Region
 
@@ -378,9 +379,9 @@ GEOJSON_MAX_PATROLS = 50
 GEOJSON_MAX_POINTS = 300  # per track: enough to draw, small enough for a weak network
 
 
-def patrol_tracks(user, region: Region, n: int) -> dict:
-    """The last `n` patrols under `region` the user may see, as a GeoJSON FeatureCollection
-    of LineStrings (the map component's `patrols` layer)."""
+def patrol_tracks(user, region: Region, n: int) -> list[dict]:
+    """The last `n` patrols under `region` the user may see, as GeoJSON LineString features
+    (the map component's `patrols` layer)."""
     patrols = list(
         Patrol.objects.visible_to(user).under(region.path).select_related("worker", "region")[:n]
     )
@@ -400,18 +401,15 @@ def patrol_tracks(user, region: Region, n: int) -> dict:
         line = line[::step] + ([line[-1]] if (len(line) - 1) % step else [])
         start = timezone.localtime(p.started_at)
         features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": line},
-                "properties": {
-                    "name": f"{p.worker} · {start:%m-%d %H:%M}",
-                    "url": reverse("visits:patrol", args=[p.pk]),
-                    "tone": "warn" if p.is_open or p.points_outside else "",
-                    "code": p.region.code,
-                },
-            }
+            geo.feature(
+                {"type": "LineString", "coordinates": line},
+                name=f"{p.worker} · {start:%m-%d %H:%M}",
+                url=reverse("visits:patrol", args=[p.pk]),
+                tone="warn" if p.is_open or p.points_outside else "",
+                code=p.region.code,
+            )
         )
-    return {"type": "FeatureCollection", "features": features}
+    return features
 
 
 @role_required
@@ -424,4 +422,4 @@ def patrols_geojson(request):
         n = parsing.integer(request.GET.get("n") or 10, "n", minimum=1, maximum=GEOJSON_MAX_PATROLS)
     except ActionError as exc:
         return JsonResponse({"detail": exc.message, "errors": exc.errors}, status=exc.status)
-    return JsonResponse(patrol_tracks(request.user, region, n))
+    return geo.collection(patrol_tracks(request.user, region, n))
